@@ -1,0 +1,93 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, volcengine.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Connection options shared by every volcengine.cloud module (see plugins/module_utils/module_support.py)."""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    DOCUMENTATION = r'''
+options:
+  access_key:
+    description:
+      - Volcengine access key ID used to sign the requests.
+      - If not set, the value of the E(VOLCENGINE_ACCESS_KEY) environment variable is used.
+      - The module fails before sending any request when neither is set.
+    type: str
+  secret_key:
+    description:
+      - Volcengine secret access key that belongs to O(access_key).
+      - If not set, the value of the E(VOLCENGINE_SECRET_KEY) environment variable is used.
+      - It is never logged, returned or shown in error messages.
+    type: str
+  session_token:
+    description:
+      - Security token of temporary (STS) credentials; sent as the C(X-Security-Token) header.
+      - If not set, the value of the E(VOLCENGINE_SESSION_TOKEN) environment variable is used.
+      - Leave unset for permanent access keys.
+    type: str
+  region:
+    description:
+      - Volcengine region the requests are signed for.
+      - If not set, the value of the E(VOLCENGINE_REGION) environment variable is used, then V(cn-north-1).
+    type: str
+    default: cn-north-1
+  endpoint:
+    description:
+      - Base URL of the Volcengine OpenAPI, with scheme and optionally a port, for example V(https://live.volcengineapi.com)
+        or V(http://127.0.0.1:8080) for a local test endpoint.
+      - If not set, the value of the E(VOLCENGINE_ENDPOINT) environment variable is used, then V(https://live.volcengineapi.com).
+      - A value without a scheme is taken as C(https).
+    type: str
+    default: https://live.volcengineapi.com
+  validate_certs:
+    description:
+      - Whether to verify the endpoint's TLS certificate.
+      - Set to V(false) only for a trusted test endpoint; prefer O(ca_bundle) for a private CA.
+    type: bool
+    default: true
+  ca_bundle:
+    description:
+      - Path to a PEM file of CA certificates used to verify the endpoint's TLS certificate instead of the system's.
+      - Ignored when O(validate_certs=false).
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for the endpoint to accept the connection and for each read of the answer.
+    type: float
+    default: 30
+  max_retries:
+    description:
+      - How many times a request is retried after throttling (HTTP 429 or a throttling error code), a transient
+        server error (HTTP 500, 502, 503, 504), a connection error or a timeout.
+      - Retries wait with jittered exponential backoff (0.5 seconds doubling, capped at 20 seconds) or for the
+        server's C(Retry-After) (at most 60 seconds).
+      - The unclassified error C(CommonErr) is retried at most twice. Other client errors, and HTTP 429 with code
+        C(RequestLimitExceeded.Exist) (which means that the resource already exists), are never retried.
+      - V(0) disables retries.
+    type: int
+    default: 4
+  rate_limit:
+    description:
+      - Client-side limit in requests per second, shared by every process on the controller that uses the same
+        access key (for example all forks of a play), so parallel runs stay under the API's limit of 10 requests
+        per second per account instead of being throttled.
+      - The shared state is a small lock file under the system temporary directory, named after a hash of the access
+        key; when it cannot be used each process limits itself.
+      - If not set, the value of the E(VOLCENGINE_RATE_LIMIT) environment variable is used, then V(10).
+      - V(0) disables the limiter.
+    type: float
+    default: 10
+requirements:
+  - requests
+notes:
+  - Credentials, region and endpoint can be set once for every module of the collection with
+    C(module_defaults) and the C(group/volcengine.cloud.volcengine) action group.
+  - Requests are signed with Volcengine's HMAC-SHA256 (V4) signature; the controller's clock must be accurate
+    (an C(InvalidTimestamp) error means that it is not).
+  - Proxies are taken from the standard E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
+  - On failure the module returns C(error) (the API's C(code) and C(message)), C(request_id) and C(http_status);
+    quote the RequestId to Volcengine support.
+'''
