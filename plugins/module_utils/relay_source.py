@@ -1,0 +1,492 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, volcengine.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Relay-source (play-triggered pull-from-origin) logic shared by volc_live_relay_source and its _info module.
+
+Three layers, each usable on its own:
+
+* API wrappers: ``describe``, ``update`` and ``delete`` over DescribeRelaySourceV3, UpdateRelaySourceV3 and
+  DeleteRelaySourceV3 (Version 2023-01-01).  They record every RequestId in an optional ``request_ids`` list,
+  also when the call fails, so a module can always report which calls it made.
+* Conversion and normalisation between the API's CamelCase shape and the modules' snake_case shape
+  ``{'vhost', 'app', 'groups': [{'name', 'servers': [{'domain', 'protocol', 'params'}]}]}``.
+* Input validation and planning: pure functions, no I/O.
+
+Planning has to be right whether UpdateRelaySourceV3 replaces the app's whole group list or upserts only
+the groups it is sent (the API documentation does not say).  See ``plan_present`` for how.
+"""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import ipaddress
+import re
+
+from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError
+from ansible_collections.volcengine.cloud.plugins.module_utils.module_support import fail_from_error
+
+API_VERSION = '2023-01-01'
+ACTION_DESCRIBE = 'DescribeRelaySourceV3'
+ACTION_UPDATE = 'UpdateRelaySourceV3'
+ACTION_DELETE = 'DeleteRelaySourceV3'
+
+PROTOCOLS = ('rtmp', 'flv')
+DEFAULT_PROTOCOL = 'rtmp'
+MAX_SERVERS = 10
+APP_PATTERN = re.compile(r'^[A-Za-z0-9_.-]{1,30}$')
+_HOST_LABEL = r'[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?'
+HOSTNAME_PATTERN = re.compile(r'^%s(?:\.%s)*$' % (_HOST_LABEL, _HOST_LABEL))
+_BRACKETED_IPV6 = re.compile(r'^\[([^\[\]]+)\](?::([^:]*))?$')
+_WHITESPACE = re.compile(r'\s')
+
+PROTOCOL_CHANGE_HINT = (
+    'This update changes the protocol of an existing origin, and the Volcengine console says the protocol of a '
+    'saved origin cannot be changed. Delete the group first (state=absent with that group listed), then run the '
+    'task again to recreate it with the new protocol.')
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Input validation
+# --------------------------------------------------------------------------------------------------------------
+
+class RelaySourceInputError(ValueError):
+    """An option value the API would refuse (or misread); ``path`` names it, e.g. ``groups[1].servers[0].domain``."""
+
+    def __init__(self, path, problem):
+        self.path = path
+        self.problem = problem
+        super(RelaySourceInputError, self).__init__('%s: %s' % (path, problem) if path else problem)
+
+
+def validate_vhost(vhost, path='vhost'):
+    if vhost is None or not vhost.strip():
+        raise RelaySourceInputError(path, 'must not be empty; give the push domain space, e.g. push.example.com')
+    if '://' in vhost:
+        raise RelaySourceInputError(path, 'must be a bare domain space name without a scheme, e.g. push.example.com, not %r' % vhost)
+    if '/' in vhost or _WHITESPACE.search(vhost):
+        raise RelaySourceInputError(path, 'must be a bare domain space name without a path or whitespace, got %r' % vhost)
+
+
+def validate_app(app, path='app'):
+    if app is None or not APP_PATTERN.match(app):
+        raise RelaySourceInputError(
+            path, 'must be 1 to 30 characters of letters, digits, "_", "-" and ".", got %r' % (app,))
+
+
+def validate_domain(domain, path):
+    """Check a RelaySourceDomain: ``host``, ``host:port``, an IPv4 address, ``[IPv6]``, ``[IPv6]:port`` or a bare IPv6."""
+    if domain is None or not domain.strip():
+        raise RelaySourceInputError(path, 'must not be empty; give the origin as host or host:port')
+    domain = domain.strip()
+    if '://' in domain:
+        raise RelaySourceInputError(path, 'must not include a scheme (%r); give host or host:port, e.g. %s'
+                                    % (domain.split('://', 1)[0] + '://', domain.split('://', 1)[1].split('/', 1)[0] or 'origin.example.org'))
+    if '/' in domain or '?' in domain or '#' in domain:
+        raise RelaySourceInputError(path, 'must not include a path or query (%r); give host or host:port only' % domain)
+    if _WHITESPACE.search(domain):
+        raise RelaySourceInputError(path, 'must not contain whitespace, got %r' % domain)
+
+    bracketed = _BRACKETED_IPV6.match(domain)
+    if bracketed:
+        host, port = bracketed.group(1), bracketed.group(2)
+        _check_ipv6(host, path, domain)
+    elif domain.count(':') >= 2:
+        host, port = domain, None
+        _check_ipv6(host, path, domain)
+    else:
+        host, separator, port = domain.partition(':')
+        if not separator:
+            port = None
+        if not host:
+            raise RelaySourceInputError(path, 'has no host before the port, got %r' % domain)
+        if len(host) > 253 or not HOSTNAME_PATTERN.match(host):
+            raise RelaySourceInputError(
+                path, 'has an invalid host %r: use letters, digits, "-", "_" and dots between labels (or an IP address)' % host)
+    if port is not None:
+        if not port.isdigit() or not 1 <= int(port) <= 65535:
+            raise RelaySourceInputError(path, 'has an invalid port %r: it must be a number from 1 to 65535' % port)
+
+
+def _check_ipv6(host, path, domain):
+    try:
+        ipaddress.IPv6Address(host)
+    except ValueError:
+        raise RelaySourceInputError(
+            path, 'is not a valid IPv6 address or host:port, got %r (write an IPv6 origin as [2001:db8::1]:1935 or 2001:db8::1)' % domain)
+
+
+def validate_params(params, path):
+    if params is None:
+        return
+    for key, value in params.items():
+        if not isinstance(key, str) or not key.strip():
+            raise RelaySourceInputError(path, 'has an empty or non-text key %r; keys must be non-empty strings' % (key,))
+        if not isinstance(value, str):
+            raise RelaySourceInputError(
+                '%s.%s' % (path, key),
+                'must be a string, got %s %r; quote it in YAML (e.g. %s: "%s") because the API stores parameters as strings'
+                % (type(value).__name__, value, key, _yaml_text(value)))
+
+
+def _yaml_text(value):
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    return '' if value is None else str(value)
+
+
+def validate_groups(groups, state):
+    """Check the ``groups`` option before any request.  Servers are only checked for state=present."""
+    if groups is None and state == 'present':
+        # required_if only sees a missing key; an explicit null must not read as "purge every group".
+        raise RelaySourceInputError('groups', 'is required when state=present; use groups: [] to remove every group')
+    seen = {}
+    for group_index, group in enumerate(groups or []):
+        group_path = 'groups[%d]' % group_index
+        name = group.get('name')
+        if name is None or not name.strip():
+            raise RelaySourceInputError(group_path + '.name', 'must not be empty')
+        if name in seen:
+            raise RelaySourceInputError(group_path + '.name', 'duplicate group name %r (already used by %s.name); group names must be unique'
+                                        % (name, seen[name]))
+        seen[name] = group_path
+        if state != 'present':
+            continue
+        servers = group.get('servers')
+        if not servers:
+            raise RelaySourceInputError(group_path + '.servers', 'must list at least one origin server when state=present')
+        if len(servers) > MAX_SERVERS:
+            raise RelaySourceInputError(group_path + '.servers', 'lists %d servers; the API accepts at most %d per group'
+                                        % (len(servers), MAX_SERVERS))
+        for server_index, server in enumerate(servers):
+            server_path = '%s.servers[%d]' % (group_path, server_index)
+            validate_domain(server.get('domain'), server_path + '.domain')
+            protocol = server.get('protocol') or DEFAULT_PROTOCOL
+            if protocol.lower() not in PROTOCOLS:
+                raise RelaySourceInputError(server_path + '.protocol', 'must be one of %s, got %r' % (', '.join(PROTOCOLS), protocol))
+            validate_params(server.get('params'), server_path + '.params')
+
+
+def validate_options(vhost, app, groups, state):
+    """Validate every user-supplied value; raise RelaySourceInputError naming the first bad one."""
+    validate_vhost(vhost)
+    validate_app(app)
+    validate_groups(groups, state)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Conversion and normalisation
+# --------------------------------------------------------------------------------------------------------------
+
+def normalize_server(server):
+    """One server in canonical form: domain stripped, protocol lower-case, params a dict of str -> str."""
+    params = server.get('params') or {}
+    return {
+        'domain': (server.get('domain') or '').strip(),
+        'protocol': (server.get('protocol') or DEFAULT_PROTOCOL).strip().lower(),
+        'params': dict((str(key), _param_text(value)) for key, value in params.items()),
+    }
+
+
+def _param_text(value):
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    return '' if value is None else str(value)
+
+
+def normalize_group(group):
+    return {
+        'name': group.get('name'),
+        'servers': [normalize_server(server) for server in (group.get('servers') or [])],
+    }
+
+
+def normalize_groups(groups):
+    return [normalize_group(group) for group in (groups or [])]
+
+
+def config(vhost, app, groups):
+    """The modules' snake_case shape of one app's configuration."""
+    return {'vhost': vhost, 'app': app, 'groups': normalize_groups(groups)}
+
+
+def group_from_api(detail):
+    return normalize_group({
+        'name': detail.get('Group'),
+        'servers': [{
+            'domain': server.get('RelaySourceDomain'),
+            'protocol': server.get('RelaySourceProtocol'),
+            'params': server.get('RelaySourceParams'),
+        } for server in (detail.get('Servers') or [])],
+    })
+
+
+def config_from_api(entry):
+    return {
+        'vhost': entry.get('Vhost'),
+        'app': entry.get('App'),
+        'groups': [group_from_api(detail) for detail in (entry.get('GroupDetails') or [])],
+    }
+
+
+def groups_to_api(groups):
+    """GroupDetails for UpdateRelaySourceV3; RelaySourceParams is sent only when there are parameters."""
+    details = []
+    for group in normalize_groups(groups):
+        servers = []
+        for server in group['servers']:
+            api_server = {'RelaySourceDomain': server['domain'], 'RelaySourceProtocol': server['protocol']}
+            if server['params']:
+                api_server['RelaySourceParams'] = dict(server['params'])
+            servers.append(api_server)
+        details.append({'Group': group['name'], 'Servers': servers})
+    return details
+
+
+def group_names(groups):
+    return [group['name'] for group in groups]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# API wrappers
+# --------------------------------------------------------------------------------------------------------------
+
+def _record(request_ids, request_id):
+    if request_ids is not None and request_id:
+        request_ids.append(request_id)
+
+
+def _call(client, action, body, request_ids):
+    try:
+        response = client.call(action, API_VERSION, body)
+    except VolcengineError as error:
+        _record(request_ids, getattr(error, 'request_id', None))
+        raise
+    _record(request_ids, response.request_id)
+    return response
+
+
+def describe(client, vhost, app=None, group=None, request_ids=None):
+    """Return the configurations the API lists, as snake_case dicts, filtered to the exact ``app``/``group``
+    when given (the API may answer with more).  An empty list, a missing key and ResourceNotFound all mean
+    "nothing configured" and return []."""
+    body = {'Vhost': vhost}
+    if app is not None:
+        body['App'] = app
+    if group is not None:
+        body['Group'] = group
+    try:
+        response = _call(client, ACTION_DESCRIBE, body, request_ids)
+    except VolcengineError as error:
+        if error.code == 'ResourceNotFound':
+            return []
+        raise
+    result = response.result or {}
+    configs = [config_from_api(entry) for entry in (result.get('RelaySourceConfigList') or [])]
+    if app is not None:
+        configs = [entry for entry in configs if entry['app'] == app]
+    if group is not None:
+        for entry in configs:
+            entry['groups'] = [detail for detail in entry['groups'] if detail['name'] == group]
+    return configs
+
+
+def describe_app(client, vhost, app, request_ids=None):
+    """The current groups of one app (a list, [] when nothing is configured), from one Describe call."""
+    groups = []
+    for entry in describe(client, vhost, app, request_ids=request_ids):
+        groups.extend(entry['groups'])
+    return groups
+
+
+def update(client, vhost, app, groups, request_ids=None):
+    return _call(client, ACTION_UPDATE, {'Vhost': vhost, 'App': app, 'GroupDetails': groups_to_api(groups)}, request_ids)
+
+
+def delete(client, vhost, app, group=None, request_ids=None):
+    body = {'Vhost': vhost, 'App': app}
+    if group is not None:
+        body['Group'] = group
+    return _call(client, ACTION_DELETE, body, request_ids)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Planning (pure)
+# --------------------------------------------------------------------------------------------------------------
+
+def empty_plan():
+    return {'delete_app': False, 'delete_groups': [], 'update_groups': [], 'update': False}
+
+
+def plan_changes(plan):
+    return plan['delete_app'] or bool(plan['delete_groups']) or plan['update']
+
+
+def desired_groups(current, listed, purge_groups):
+    """The group list that should exist: the listed groups in order, then (purge_groups=false) the current
+    groups the user did not list, in their current relative order."""
+    desired = normalize_groups(listed)
+    if not purge_groups:
+        listed_names = set(group_names(desired))
+        desired.extend(group for group in normalize_groups(current) if group['name'] not in listed_names)
+    return desired
+
+
+def _deletion_plan(current, doomed_names):
+    """Per-group deletes, or one app-wide delete when every existing group goes and there are two or more."""
+    plan = empty_plan()
+    doomed = [group['name'] for group in current if group['name'] in doomed_names]
+    if not doomed:
+        return plan
+    if len(doomed) == len(current) and len(current) >= 2:
+        plan['delete_app'] = True
+    else:
+        plan['delete_groups'] = doomed
+    return plan
+
+
+def plan_present(current, desired):
+    """Plan the writes that turn ``current`` into ``desired`` (both lists of groups, order significant).
+
+    Nothing to do when both are equal.  Otherwise delete every current group not in ``desired``; of the
+    groups left (C'), keep only the longest prefix whose names match the start of ``desired`` and delete the
+    rest too; then send the complete ``desired`` list in one update.  After the deletes, what is left is a
+    prefix of ``desired``, so the update ends in ``desired`` whether the API replaces the whole list
+    (trivially) or upserts the groups sent (the prefix keeps its positions, the others are appended in
+    order).  The update is skipped when the deletes alone already leave exactly ``desired``.
+    """
+    current = normalize_groups(current)
+    desired = normalize_groups(desired)
+    if current == desired:
+        return empty_plan()
+    if not desired:
+        return _deletion_plan(current, set(group_names(current)))
+
+    desired_names = group_names(desired)
+    kept = [group for group in current if group['name'] in set(desired_names)]
+    prefix_length = 0
+    while (prefix_length < len(kept) and prefix_length < len(desired)
+           and kept[prefix_length]['name'] == desired_names[prefix_length]):
+        prefix_length += 1
+    survivors = kept[:prefix_length]
+    doomed = set(group_names(current)) - set(group_names(survivors))
+    plan = _deletion_plan(current, doomed)
+    if plan['delete_app']:
+        survivors = []
+    if survivors != desired:
+        plan['update'] = True
+        plan['update_groups'] = list(desired_names)
+    return plan
+
+
+def plan_absent(current, listed_names=None):
+    """Plan the deletes for state=absent: the listed groups that exist, or (no list) the whole app."""
+    current = normalize_groups(current)
+    if not current:
+        return empty_plan()
+    if listed_names is None:
+        plan = empty_plan()
+        plan['delete_app'] = True
+        return plan
+    return _deletion_plan(current, set(listed_names))
+
+
+def groups_after_deletes(current, plan):
+    """The groups the plan's deletes leave (before its update, if any)."""
+    if plan['delete_app']:
+        return []
+    doomed = set(plan['delete_groups'])
+    return [group for group in normalize_groups(current) if group['name'] not in doomed]
+
+
+def protocol_only_changes(current, desired):
+    """Names of groups whose servers differ from the current ones only by protocol (same domains and params,
+    same order): the change the console says cannot be saved."""
+    current_by_name = dict((group['name'], group) for group in normalize_groups(current))
+    names = []
+    for group in normalize_groups(desired):
+        existing = current_by_name.get(group['name'])
+        if existing is None or existing == group or len(existing['servers']) != len(group['servers']):
+            continue
+        if all(old['domain'] == new['domain'] and old['params'] == new['params']
+               for old, new in zip(existing['servers'], group['servers'])):
+            names.append(group['name'])
+    return names
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Applying a plan
+# --------------------------------------------------------------------------------------------------------------
+
+def planned_actions(plan, app, done=True):
+    """The writes of a plan as human sentences, in the order they are made: in the past tense (``done``,
+    as returned in ``actions``) or as still to do."""
+    if done:
+        delete_app, delete_group, update_groups = 'deleted app %s (all its groups)', 'deleted group %s', 'updated groups %s'
+    else:
+        delete_app, delete_group, update_groups = 'delete app %s (all its groups)', 'delete group %s', 'update groups %s'
+    actions = []
+    if plan['delete_app']:
+        actions.append(delete_app % app)
+    for name in plan['delete_groups']:
+        actions.append(delete_group % name)
+    if plan['update']:
+        actions.append(update_groups % ', '.join(plan['update_groups']))
+    return actions
+
+
+def apply_plan(client, vhost, app, plan, desired, request_ids=None, actions=None):
+    """Make the plan's writes: deletes first, then the update.  ``actions`` (a list) receives a sentence for
+    each write that succeeded, so a caller can say what was applied when a later write fails."""
+    actions = [] if actions is None else actions
+    sentences = iter(planned_actions(plan, app))
+    if plan['delete_app']:
+        delete(client, vhost, app, request_ids=request_ids)
+        actions.append(next(sentences))
+    for name in plan['delete_groups']:
+        delete(client, vhost, app, group=name, request_ids=request_ids)
+        actions.append(next(sentences))
+    if plan['update']:
+        update(client, vhost, app, desired, request_ids=request_ids)
+        actions.append(next(sentences))
+    return actions
+
+
+def progress_message(plan, app, done):
+    """What had been applied and what not when a write failed part-way; empty when nothing was applied."""
+    if not done:
+        return ''
+    remaining = planned_actions(plan, app, done=False)[len(done):]
+    return ('Already applied: %s. Not applied: %s. Rerunning the task converges: it reads the current '
+            'configuration again and makes only the changes still needed.'
+            % ('; '.join(done), '; '.join(remaining) or 'nothing'))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Module helpers
+# --------------------------------------------------------------------------------------------------------------
+
+def request_ids_made(client, recorded):
+    """Every RequestId of the run: the client's own list (retried attempts included) when it keeps one,
+    else the ids the wrappers recorded."""
+    from_client = getattr(client, 'request_ids', None)
+    if isinstance(from_client, list):
+        return list(from_client)
+    return list(recorded)
+
+
+class _AppendToMessage(object):
+    """Lets module_support.fail_from_error build the result while this module adds context to its msg."""
+
+    def __init__(self, module, context):
+        self._module = module
+        self._context = context
+
+    def fail_json(self, msg, **kwargs):
+        self._module.fail_json(msg='%s %s' % (msg, self._context) if self._context else msg, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+
+def fail_with_context(module, error, context='', **extra):
+    """module_support.fail_from_error, with ``context`` (e.g. what was already applied) appended to msg."""
+    fail_from_error(_AppendToMessage(module, context), error, **extra)

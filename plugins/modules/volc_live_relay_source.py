@@ -1,0 +1,363 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, volcengine.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: volc_live_relay_source
+short_description: Manage the play-triggered relay source (pull-from-origin) configuration of a Volcengine Live app
+version_added: 0.1.0
+description:
+  - Creates, updates and deletes the play-triggered relay source (播放触发回源) configuration of one Live app
+    in a vhost (domain space) with the C(DescribeRelaySourceV3), C(UpdateRelaySourceV3) and
+    C(DeleteRelaySourceV3) actions of API version C(2023-01-01).
+  - A configuration is an ordered list of origin groups; each group is an ordered list of origin servers. When
+    one fails, the CDN tries the next one B(in the order given), so the order of O(groups) and of each
+    O(groups[].servers) is significant and is kept.
+  - The module reads the current configuration with one C(DescribeRelaySourceV3) call, compares it with the
+    desired one and writes only when they differ. When nothing has to change it makes exactly that one call.
+  - Every value is validated before the first request; a bad value fails the task naming its path (for
+    example C(groups[1].servers[0].domain)) without any API call.
+author:
+  - volcengine.cloud maintainers (@volcengine-ansible)
+options:
+  vhost:
+    description:
+      - The vhost (domain space) of the app, for example V(push.example.com).
+      - A bare name, without a scheme or path.
+    type: str
+    required: true
+  app:
+    description:
+      - The app name, 1 to 30 letters, digits, C(_), C(-) and C(.).
+    type: str
+    required: true
+  groups:
+    description:
+      - The origin groups of the app, in the order the CDN should try them.
+      - Required when O(state=present). V([]) with O(purge_groups=true) removes the whole configuration.
+      - With O(state=absent), only the O(groups[].name) of each entry is used and those groups are deleted;
+        omit O(groups) to delete the whole configuration of the app.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description:
+          - The group name; unique within the app.
+        type: str
+        required: true
+        aliases: [group]
+      servers:
+        description:
+          - The origin servers of the group, in the order the CDN should try them; 1 to 10 entries.
+          - Required (non-empty) when O(state=present); ignored when O(state=absent).
+        type: list
+        elements: dict
+        suboptions:
+          domain:
+            description:
+              - The origin address, V(host) or V(host:port) (domain name, IPv4 address, V([IPv6]:port) or a
+                bare IPv6 address), without a scheme or path, for example V(origin.example.org:1935).
+            type: str
+            required: true
+            aliases: [relay_source_domain]
+          protocol:
+            description:
+              - The pull protocol. Give it in lower case.
+              - The Volcengine console says the protocol of a saved origin cannot be changed. If the API refuses
+                such a change with C(InvalidParam), the error says so; delete the group (O(state=absent) with the
+                group listed), then run the task again to recreate it.
+            type: str
+            choices: [rtmp, flv]
+            default: rtmp
+            aliases: [relay_source_protocol]
+          params:
+            description:
+              - 'Custom key/value parameters appended to the origin pull, for example C({"domain": "live.push.net"}).'
+              - Values must be strings; quote numbers and booleans in YAML (V("1"), V("true")). Keys must not be empty.
+            type: dict
+            aliases: [relay_source_params]
+  state:
+    description:
+      - V(present) makes the configuration of the app equal to O(groups) (see O(purge_groups)).
+      - V(absent) deletes the listed groups, or the whole configuration of the app when O(groups) is omitted.
+        Only what the fresh read shows is deleted, so deleting something that does not exist reports no change.
+    type: str
+    choices: [present, absent]
+    default: present
+  purge_groups:
+    description:
+      - With V(true), groups of the app that O(groups) does not list are deleted.
+      - With V(false), they are kept, after the listed groups and in their current relative order; the listed
+        groups are still created or updated. Only used with O(state=present).
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - volcengine.cloud.volcengine
+attributes:
+  check_mode:
+    support: full
+    description: Can run in check mode and return the changed status and plan without making any write call.
+  diff_mode:
+    support: full
+    description: Returns the configuration before and after the change (also in check mode).
+  action_group:
+    support: full
+    membership:
+      - volcengine.cloud.volcengine
+    description: Use C(group/volcengine.cloud.volcengine) in C(module_defaults) to set the connection options once.
+notes:
+  - A change takes effect on the CDN about 3 to 5 minutes after the task succeeds.
+  - The API allows 10 requests per second per account and action. The client limits its own rate (option
+    O(rate_limit)) and retries throttled and transient failures with backoff (option O(max_retries)).
+  - B(Purge semantics.) With O(purge_groups=true) (the default) the groups of this one vhost/app that
+    O(groups) does not list are deleted; other apps and vhosts are never touched.
+  - B(Replace or upsert.) The API documentation does not say whether C(UpdateRelaySourceV3) replaces the app's
+    whole group list or only adds/updates the groups it is sent (keeping the position of existing groups and
+    appending new ones). The module is correct under both; it first deletes the groups that must go, and also
+    every remaining group that is not already in its desired position (after the longest prefix of existing
+    groups that matches the desired order), then sends the complete desired list in one update. Reordering
+    groups may therefore delete and recreate some of them. When every existing group must go, one app-wide
+    delete is used.
+  - The module does not read the configuration again after writing (to keep the number of calls minimal);
+    RV(relay_source) is the configuration that was written.
+seealso:
+  - module: volcengine.cloud.volc_live_relay_source_info
+  - name: UpdateRelaySourceV3 API reference
+    description: Volcengine Live OpenAPI documentation of the add-or-update action.
+    link: https://www.volcengine.com/docs/6469/1126872
+'''
+
+EXAMPLES = r'''
+- name: Pull live/* of push.example.com from two origin groups
+  volcengine.cloud.volc_live_relay_source:
+    vhost: push.example.com
+    app: live
+    groups:
+      - name: primary
+        servers:
+          - domain: origin-a.example.org
+          - domain: origin-b.example.org:1935
+            protocol: rtmp
+      - name: backup
+        servers:
+          - domain: 203.0.113.10
+            protocol: flv
+            params:
+              domain: live.push.net
+
+- name: Show what would change, without changing anything
+  volcengine.cloud.volc_live_relay_source:
+    vhost: push.example.com
+    app: live
+    groups:
+      - name: primary
+        servers:
+          - domain: origin-c.example.org
+  check_mode: true
+  diff: true
+  register: preview
+
+- name: Update one group and keep the groups not listed here
+  volcengine.cloud.volc_live_relay_source:
+    vhost: push.example.com
+    app: live
+    purge_groups: false
+    groups:
+      - name: primary
+        servers:
+          - domain: origin-c.example.org
+
+- name: Delete one group
+  volcengine.cloud.volc_live_relay_source:
+    vhost: push.example.com
+    app: live
+    state: absent
+    groups:
+      - name: backup
+
+- name: Make the groups exactly these, deleting any other group (purge_groups defaults to true)
+  volcengine.cloud.volc_live_relay_source:
+    vhost: push.example.com
+    app: live
+    groups:
+      - name: primary
+        servers:
+          - domain: origin-c.example.org
+      - name: standby
+        servers:
+          - domain: "[2001:db8::10]:1935"
+            protocol: flv
+
+- name: Set the credentials once for every module of the collection
+  module_defaults:
+    group/volcengine.cloud.volcengine:
+      region: cn-north-1
+      # access_key and secret_key default to VOLCENGINE_ACCESS_KEY and VOLCENGINE_SECRET_KEY
+  block:
+    - name: Configure the sports app
+      volcengine.cloud.volc_live_relay_source:
+        vhost: push.example.com
+        app: sports
+        groups:
+          - name: stadium
+            servers:
+              - domain: stadium-origin.example.org
+
+- name: Delete the whole relay source configuration of an app
+  volcengine.cloud.volc_live_relay_source:
+    vhost: push.example.com
+    app: live
+    state: absent
+'''
+
+RETURN = r'''
+relay_source:
+  description:
+    - The configuration of the app after the run (in check mode, the configuration the run would leave), in the
+      shape this module takes as input. RV(relay_source.groups) is an empty list when nothing is configured.
+    - Not read back from the API after writing; it is what was written.
+  returned: success
+  type: dict
+  contains:
+    vhost:
+      description: The vhost.
+      type: str
+      sample: push.example.com
+    app:
+      description: The app.
+      type: str
+      sample: live
+    groups:
+      description: The origin groups in order; each has C(name) and C(servers) (C(domain), C(protocol), C(params)).
+      type: list
+      elements: dict
+      sample: [{"name": "primary", "servers": [{"domain": "origin-a.example.org", "protocol": "rtmp", "params": {}}]}]
+plan:
+  description: The writes the run makes (or, in check mode, would make), decided from the fresh read.
+  returned: always
+  type: dict
+  contains:
+    delete_app:
+      description: Whether the whole configuration of the app is deleted with one app-wide call.
+      type: bool
+      sample: false
+    delete_groups:
+      description: Groups deleted one by one, in order (empty when RV(plan.delete_app) is true).
+      type: list
+      elements: str
+      sample: [backup]
+    update:
+      description: Whether C(UpdateRelaySourceV3) is called.
+      type: bool
+      sample: true
+    update_groups:
+      description: The names of the groups sent in the update, in order (empty when RV(plan.update) is false).
+      type: list
+      elements: str
+      sample: [primary]
+actions:
+  description:
+    - The writes made, in order, as sentences. Empty in check mode and when nothing changed.
+    - On failure, the writes that had succeeded before the error.
+  returned: always
+  type: list
+  elements: str
+  sample: ["deleted group backup", "updated groups primary"]
+request_ids:
+  description: The RequestId of every API answer of the run, the read included; quote them to Volcengine support.
+  returned: always
+  type: list
+  elements: str
+  sample: ["202306041104200100100232280022D31"]
+diff:
+  description: The configuration before and after (an empty dict when there is none), in diff mode.
+  returned: when diff mode is on
+  type: dict
+  sample: {"before": {}, "after": {"vhost": "push.example.com", "app": "live", "groups": []}}
+error:
+  description: The API's error code and message.
+  returned: failure from the API
+  type: dict
+  sample: {"code": "InvalidParam", "message": "Invalid parameter"}
+request_id:
+  description: The RequestId of the failed call.
+  returned: failure from the API
+  type: str
+  sample: 202306041104200100100232280022D31
+http_status:
+  description: The HTTP status of the failed call.
+  returned: failure from the API
+  type: int
+  sample: 400
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError
+from ansible_collections.volcengine.cloud.plugins.module_utils.module_support import client_from_module, volcengine_argument_spec
+from ansible_collections.volcengine.cloud.plugins.module_utils import relay_source
+
+
+def argument_spec():
+    spec = volcengine_argument_spec()
+    spec.update(
+        vhost=dict(type='str', required=True),
+        app=dict(type='str', required=True),
+        groups=dict(type='list', elements='dict', options=dict(
+            name=dict(type='str', required=True, aliases=['group']),
+            servers=dict(type='list', elements='dict', options=dict(
+                domain=dict(type='str', required=True, aliases=['relay_source_domain']),
+                protocol=dict(type='str', default=relay_source.DEFAULT_PROTOCOL, choices=list(relay_source.PROTOCOLS),
+                              aliases=['relay_source_protocol']),
+                params=dict(type='dict', aliases=['relay_source_params']),
+            )),
+        )),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        purge_groups=dict(type='bool', default=True),
+    )
+    return spec
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
+                           required_if=[('state', 'present', ('groups',))])
+    vhost, app, state, listed = module.params['vhost'], module.params['app'], module.params['state'], module.params['groups']
+    try:
+        relay_source.validate_options(vhost, app, listed, state)
+    except relay_source.RelaySourceInputError as error:
+        module.fail_json(msg=str(error), path=error.path)
+
+    client = client_from_module(module)
+    recorded = []
+    plan, actions, current, after = relay_source.empty_plan(), [], [], []
+    try:
+        current = relay_source.describe_app(client, vhost, app, request_ids=recorded)
+        if state == 'present':
+            after = relay_source.desired_groups(current, listed, module.params['purge_groups'])
+            plan = relay_source.plan_present(current, after)
+        else:
+            plan = relay_source.plan_absent(current, None if listed is None else [group['name'] for group in listed])
+            after = relay_source.groups_after_deletes(current, plan)
+        if relay_source.plan_changes(plan) and not module.check_mode:
+            relay_source.apply_plan(client, vhost, app, plan, after, request_ids=recorded, actions=actions)
+    except VolcengineError as error:
+        context = relay_source.progress_message(plan, app, actions) or 'No write had succeeded; running the task again is safe.'
+        if error.code == 'InvalidParam' and plan['update'] and relay_source.protocol_only_changes(
+                relay_source.groups_after_deletes(current, plan), after):
+            context += ' ' + relay_source.PROTOCOL_CHANGE_HINT
+        relay_source.fail_with_context(module, error, context, changed=bool(actions), plan=plan, actions=actions,
+                                       request_ids=relay_source.request_ids_made(client, recorded))
+
+    result = dict(changed=relay_source.plan_changes(plan), relay_source=relay_source.config(vhost, app, after), plan=plan,
+                  actions=actions, request_ids=relay_source.request_ids_made(client, recorded))
+    if module._diff:
+        result['diff'] = dict(before=relay_source.config(vhost, app, current) if current else {},
+                              after=relay_source.config(vhost, app, after) if after else {})
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,167 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, volcengine.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: volc_live_relay_source_info
+short_description: List the play-triggered relay source (pull-from-origin) configurations of a Volcengine Live vhost
+version_added: 0.1.0
+description:
+  - Reads the relay source configurations of a vhost (domain space), optionally of one app or one group, with
+    one C(DescribeRelaySourceV3) call (API version C(2023-01-01)). Never changes anything.
+  - Each entry of RV(relay_sources) has exactly the shape M(volcengine.cloud.volc_live_relay_source) takes as
+    input, so feeding them back to that module reports no change.
+author:
+  - volcengine.cloud maintainers (@volcengine-ansible)
+options:
+  vhost:
+    description:
+      - The vhost (domain space), for example V(push.example.com).
+    type: str
+    required: true
+  app:
+    description:
+      - Only the configuration of this app. All apps of the vhost when omitted.
+    type: str
+  group:
+    description:
+      - Only this group of O(app). Requires O(app).
+    type: str
+extends_documentation_fragment:
+  - volcengine.cloud.volcengine
+attributes:
+  check_mode:
+    support: full
+    description: This module only reads; it runs normally in check mode.
+  diff_mode:
+    support: none
+    description: This module never changes anything, so it returns no diff.
+  action_group:
+    support: full
+    membership:
+      - volcengine.cloud.volcengine
+    description: Use C(group/volcengine.cloud.volcengine) in C(module_defaults) to set the connection options once.
+notes:
+  - An empty result (no configuration, or the API's C(ResourceNotFound)) is not an error; RV(relay_sources) is then
+    an empty list.
+  - A vhost-wide configuration (an empty or C(*) app, if the API reports one) is listed as the API returns it;
+    M(volcengine.cloud.volc_live_relay_source) cannot manage it because its O(volcengine.cloud.volc_live_relay_source#module:app)
+    must be a real app name.
+  - Changes made by M(volcengine.cloud.volc_live_relay_source) take effect on the CDN 3 to 5 minutes later, but
+    this module shows them at once.
+seealso:
+  - module: volcengine.cloud.volc_live_relay_source
+'''
+
+EXAMPLES = r'''
+- name: List every relay source configuration of a vhost
+  volcengine.cloud.volc_live_relay_source_info:
+    vhost: push.example.com
+  register: relay_info
+
+- name: Read one app
+  volcengine.cloud.volc_live_relay_source_info:
+    vhost: push.example.com
+    app: live
+  register: live_info
+
+- name: Read one group of one app
+  volcengine.cloud.volc_live_relay_source_info:
+    vhost: push.example.com
+    app: live
+    group: primary
+  register: primary_info
+
+- name: Re-apply what was read (reports no change)
+  volcengine.cloud.volc_live_relay_source:
+    vhost: "{{ item.vhost }}"
+    app: "{{ item.app }}"
+    groups: "{{ item.groups }}"
+  loop: "{{ relay_info.relay_sources }}"
+  loop_control:
+    label: "{{ item.vhost }}/{{ item.app }}"
+'''
+
+RETURN = r'''
+relay_sources:
+  description:
+    - The configurations found, one per app, in the API's order; empty when there is none.
+    - With O(group), each entry holds only that group (entries without it are left out).
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    vhost:
+      description: The vhost.
+      type: str
+      sample: push.example.com
+    app:
+      description: The app.
+      type: str
+      sample: live
+    groups:
+      description: The origin groups in order; each has C(name) and C(servers) (C(domain), C(protocol), C(params)).
+      type: list
+      elements: dict
+      sample: [{"name": "primary", "servers": [{"domain": "origin-a.example.org", "protocol": "rtmp", "params": {}}]}]
+request_ids:
+  description: The RequestId of every API answer of the run; quote them to Volcengine support.
+  returned: always
+  type: list
+  elements: str
+  sample: ["202306041104200100100232280022D31"]
+error:
+  description: The API's error code and message.
+  returned: failure from the API
+  type: dict
+  sample: {"code": "RequestForbidden", "message": "Forbidden"}
+request_id:
+  description: The RequestId of the failed call.
+  returned: failure from the API
+  type: str
+  sample: 202306041104200100100232280022D31
+http_status:
+  description: The HTTP status of the failed call.
+  returned: failure from the API
+  type: int
+  sample: 403
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError
+from ansible_collections.volcengine.cloud.plugins.module_utils.module_support import client_from_module, volcengine_argument_spec
+from ansible_collections.volcengine.cloud.plugins.module_utils import relay_source
+
+
+def main():
+    spec = volcengine_argument_spec()
+    spec.update(
+        vhost=dict(type='str', required=True),
+        app=dict(type='str'),
+        group=dict(type='str'),
+    )
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, required_by={'group': 'app'})
+    vhost, app, group = module.params['vhost'], module.params['app'], module.params['group']
+    try:
+        relay_source.validate_vhost(vhost)
+    except relay_source.RelaySourceInputError as error:
+        module.fail_json(msg=str(error), path=error.path)
+
+    client = client_from_module(module)
+    recorded = []
+    try:
+        configs = relay_source.describe(client, vhost, app, group, request_ids=recorded)
+    except VolcengineError as error:
+        relay_source.fail_with_context(module, error, relay_sources=[],
+                                       request_ids=relay_source.request_ids_made(client, recorded))
+    if group is not None:
+        configs = [entry for entry in configs if entry['groups']]
+    module.exit_json(changed=False, relay_sources=configs, request_ids=relay_source.request_ids_made(client, recorded))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,286 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, volcengine.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""volc_live_relay_source through real ansible-playbook runs against the emulator.
+
+Scenarios are batched into few playbook runs (each task costs about a second); every task's own API calls are
+found in the emulator's request log through the request_ids the task returned.
+"""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import ast
+
+import pytest
+import yaml
+
+from ansible_collections.volcengine.cloud.plugins.module_utils.errors import ERROR_ADVICE
+
+MODULE = 'volcengine.cloud.volc_live_relay_source'
+INFO_MODULE = 'volcengine.cloud.volc_live_relay_source_info'
+VHOST = 'push.example.com'
+DESCRIBE, UPDATE, DELETE = 'DescribeRelaySourceV3', 'UpdateRelaySourceV3', 'DeleteRelaySourceV3'
+
+# The error codes of the relay-source actions (seed page) with the HTTP status the API sends them with.
+SEED_ERRORS = [
+    ('CommonErr', 200), ('InvalidParam', 400), ('InvalidParam.BindError', 400), ('RequestForbidden', 403),
+    ('RequestForbidden.AccountIDNotAllow', 403), ('RequestForbidden.BillingStatus', 403),
+    ('RequestLimitExceeded.Exist', 429), ('InternalError', 500), ('InternalError.DB', 500),
+    ('InternalServiceError', 502), ('InternalServiceError.BadResponse', 502), ('InternalServiceTimeout', 504),
+]
+
+
+def playbook(*tasks, **play_options):
+    play = {'name': 'Relay source scenario', 'hosts': 'localhost', 'connection': 'local', 'gather_facts': False,
+            'tasks': list(tasks)}
+    play.update(play_options)
+    return yaml.safe_dump([play], sort_keys=False)
+
+
+def relay_task(name, ignore_errors=False, **options):
+    arguments = {'vhost': VHOST, 'app': 'live'}
+    arguments.update(options)
+    task = {'name': name, MODULE: arguments}
+    if ignore_errors:
+        task['ignore_errors'] = True
+    return task
+
+
+def group(name, *domains, **server_options):
+    return {'name': name, 'servers': [dict(domain=domain, **server_options) for domain in (domains or (name + '.example.org',))]}
+
+
+def api_config(app, groups):
+    return {'Vhost': VHOST, 'App': app, 'GroupDetails': [
+        {'Group': item['name'], 'Servers': [{'RelaySourceDomain': server['domain'],
+                                             'RelaySourceProtocol': server.get('protocol', 'rtmp'),
+                                             'RelaySourceParams': server.get('params', {})} for server in item['servers']]}
+        for item in groups]}
+
+
+def group_names(emulator, app='live'):
+    for config in emulator.state()['RelaySourceConfigList']:
+        if config['App'] == app:
+            return [detail['Group'] for detail in config['GroupDetails']]
+    return []
+
+
+def calls_of(log, entry):
+    """The emulator log entries of one task, via the request_ids it returned."""
+    ids = set(entry['result'].get('request_ids') or [])
+    return [(item['action'], item['body']) for item in log if item['request_id'] in ids]
+
+
+def actions_of(log, entry):
+    return [action for action, _body in calls_of(log, entry)]
+
+
+def test_lifecycle(emulator, run_playbook):
+    """create / reorder / add without purge / purge / delete one / delete all, each: check, real, rerun."""
+    run = run_playbook('relay_source_lifecycle.yml', emulator=emulator, diff=True)
+    assert run.rc == 0, run
+    log = emulator.requests()
+    assert len(log) == sum(len(entry['result']['request_ids']) for entry in run.results)
+    assert all(item['signature_valid'] for item in log)
+
+    expected_writes = {
+        'create': [UPDATE],
+        'reorder': [DELETE, UPDATE],
+        'add without purge': [DELETE, UPDATE],
+        'purge': [DELETE],
+        'delete one group': [DELETE],
+        'delete all': [DELETE],
+    }
+    for step, writes in expected_writes.items():
+        check, real, again = run.task(step + ' (check)'), run.task(step), run.task(step + ' again')
+        assert check['status'] == 'changed' and actions_of(log, check) == [DESCRIBE], step
+        assert check['result']['actions'] == [] and check['result']['plan'] == real['result']['plan'], step
+        assert check['result']['diff'] == real['result']['diff'], step
+        assert real['status'] == 'changed' and actions_of(log, real) == [DESCRIBE] + writes, step
+        assert len(real['result']['actions']) == len(writes), step
+        # the rerun reads afresh: changed=false proves the emulator holds exactly the desired configuration
+        assert again['status'] == 'ok' and actions_of(log, again) == [DESCRIBE], step
+        assert again['result']['relay_source'] == real['result']['relay_source'], step
+
+    create = run.task('create')['result']
+    assert create['diff']['before'] == {}
+    assert create['diff']['after'] == create['relay_source'] == {'vhost': VHOST, 'app': 'live', 'groups': [
+        {'name': 'relay1', 'servers': [{'domain': 'origin-a.example.org', 'protocol': 'rtmp', 'params': {}},
+                                       {'domain': 'origin-b.example.org:1935', 'protocol': 'rtmp', 'params': {}}]},
+        {'name': 'relay2', 'servers': [{'domain': '203.0.113.10', 'protocol': 'flv', 'params': {'domain': 'live.push.net'}}]}]}
+    assert create['actions'] == ['updated groups relay1, relay2']
+    update_body = calls_of(log, run.task('create'))[1][1]
+    assert update_body['GroupDetails'][1] == {'Group': 'relay2', 'Servers': [
+        {'RelaySourceDomain': '203.0.113.10', 'RelaySourceProtocol': 'flv', 'RelaySourceParams': {'domain': 'live.push.net'}}]}
+
+    reorder = run.task('reorder')['result']
+    assert [item['name'] for item in reorder['diff']['before']['groups']] == ['relay1', 'relay2']
+    assert [item['name'] for item in reorder['diff']['after']['groups']] == ['relay2', 'relay1']
+    assert reorder['plan'] == {'delete_app': True, 'delete_groups': [], 'update': True, 'update_groups': ['relay2', 'relay1']}
+
+    added = run.task('add without purge')['result']
+    assert [item['name'] for item in added['relay_source']['groups']] == ['relay3', 'relay1', 'relay2']
+    purge = run.task('purge')['result']
+    assert purge['plan'] == {'delete_app': False, 'delete_groups': ['relay2'], 'update': False, 'update_groups': []}
+    assert calls_of(log, run.task('delete one group'))[1] == (DELETE, {'Vhost': VHOST, 'App': 'live', 'Group': 'relay3'})
+    assert calls_of(log, run.task('delete all'))[1] == (DELETE, {'Vhost': VHOST, 'App': 'live'})
+    assert run.task('delete all')['result']['diff']['after'] == {}
+    assert emulator.state()['RelaySourceConfigList'] == []
+
+
+def test_check_mode_run_writes_nothing(emulator_replace, run_playbook):
+    emulator_replace.set_state([api_config('live', [group('old')])])
+    run = run_playbook(playbook(relay_task('apply', groups=[group('relay1'), group('relay2', '[::1]:1935')]),
+                                relay_task('delete other', app='other', state='absent')),
+                       emulator=emulator_replace, check=True, diff=True)
+    assert run.rc == 0, run
+    assert run.task('apply')['status'] == 'changed' and run.task('apply')['result']['plan']['update']
+    assert emulator_replace.write_requests() == []
+    assert [item['action'] for item in emulator_replace.requests()] == [DESCRIBE, DESCRIBE]
+    assert group_names(emulator_replace) == ['old']
+    assert 'diff' in run.task('apply')['result']
+
+
+def test_api_errors_reach_the_user(emulator_replace, run_playbook):
+    """Every seed error code, the partial-failure message, and the protocol-change hint."""
+    emulator = emulator_replace
+    for code, status in SEED_ERRORS:
+        emulator.inject_fault(kind='error', status=status, code=code, actions=[DESCRIBE])
+    before_partial = [group('a'), group('b'), group('c'), group('d')]
+    emulator.set_state([api_config('partial', before_partial), api_config('proto', [group('p', 'x.example.org')])])
+    emulator.inject_fault(kind='error', status=500, code='InternalError', actions=[UPDATE])
+    emulator.inject_fault(kind='error', status=400, code='InvalidParam', actions=[UPDATE])
+    partial_groups = [group('a'), group('c', 'new-c.example.org'), group('b')]
+    tasks = [relay_task(code, ignore_errors=True, groups=[group('relay1')]) for code, _status in SEED_ERRORS]
+    tasks += [
+        relay_task('partial', ignore_errors=True, app='partial', groups=partial_groups),
+        relay_task('protocol change', ignore_errors=True, app='proto', groups=[group('p', 'x.example.org', protocol='flv')]),
+        relay_task('partial rerun', app='partial', groups=partial_groups),
+        relay_task('partial rerun again', app='partial', groups=partial_groups),
+    ]
+    run = run_playbook(playbook(*tasks, module_defaults={'group/volcengine.cloud.volcengine': {'max_retries': 0}}),
+                       emulator=emulator)
+    log = emulator.requests()
+    for code, status in SEED_ERRORS:
+        entry = run.task(code)
+        result = entry['result']
+        assert entry['status'] == 'failed', code
+        failed_call = [item for item in log if item['request_id'] == result['request_id']]
+        assert failed_call and failed_call[0]['error_code'] == code, code
+        assert result['error']['code'] == code and result['http_status'] == status, code
+        assert ERROR_ADVICE[code] in result['msg'] and code in result['msg'] and result['request_id'] in result['msg'], code
+        assert result['request_ids'] == [result['request_id']] and result['actions'] == [], code
+        assert 'Traceback' not in result['msg'] + str(result.get('exception', '')), code
+        assert emulator.secret_key not in str(result), code
+
+    partial = run.task('partial')['result']
+    assert run.task('partial')['status'] == 'failed'
+    assert partial['actions'] == ['deleted group b', 'deleted group c', 'deleted group d']
+    assert 'Already applied: deleted group b; deleted group c; deleted group d' in partial['msg']
+    assert 'Not applied: update groups a, c, b' in partial['msg'] and 'converges' in partial['msg']
+    assert ERROR_ADVICE['InternalError'] in partial['msg'] and len(partial['request_ids']) == 5
+
+    protocol = run.task('protocol change')['result']
+    assert 'protocol of a saved origin cannot be changed' in protocol['msg'] and 'state=absent' in protocol['msg']
+    assert ERROR_ADVICE['InvalidParam'] in protocol['msg']
+
+    assert run.task('partial rerun')['status'] == 'changed'
+    assert run.task('partial rerun again')['status'] == 'ok'
+    assert group_names(emulator, 'partial') == ['a', 'c', 'b']
+    assert emulator.faults() == []
+
+
+BAD_INPUTS = [
+    ('duplicate group', dict(groups=[group('a'), group('a')]), 'groups[1].name'),
+    ('empty group name', dict(groups=[group('a'), {'name': '', 'servers': [{'domain': 'x.example.org'}]}]), 'groups[1].name'),
+    ('bad app', dict(app='live/x'), 'app'),
+    ('long app', dict(app='a' * 31), 'app'),
+    ('vhost with scheme', dict(vhost='https://push.example.com'), 'vhost'),
+    ('empty vhost', dict(vhost=''), 'vhost'),
+    ('domain with scheme', dict(groups=[group('a'), group('b', 'ok.example.org', 'rtmp://x.example.org')]), 'groups[1].servers[1].domain'),
+    ('domain with path', dict(groups=[group('a', 'x.example.org/live')]), 'groups[0].servers[0].domain'),
+    ('domain with whitespace', dict(groups=[group('a', 'x example.org')]), 'groups[0].servers[0].domain'),
+    ('empty domain', dict(groups=[group('a', '')]), 'groups[0].servers[0].domain'),
+    ('bad port', dict(groups=[group('a', 'x.example.org:65536')]), 'groups[0].servers[0].domain'),
+    ('bad host', dict(groups=[group('a', 'x$y.example.org')]), 'groups[0].servers[0].domain'),
+    ('too many servers', dict(groups=[group('a', *['o%d.example.org' % index for index in range(11)])]), 'groups[0].servers'),
+    ('no servers', dict(groups=[{'name': 'a', 'servers': []}]), 'groups[0].servers'),
+    ('number param', dict(groups=[group('a', params={'port': 1935})]), 'groups[0].servers[0].params.port'),
+    ('empty param key', dict(groups=[group('a', params={'': 'x'})]), 'groups[0].servers[0].params'),
+]
+
+
+def test_bad_inputs_make_no_call(emulator_replace, run_playbook):
+    tasks = []
+    for name, options, _path in BAD_INPUTS:
+        arguments = dict(groups=[group('g')])
+        arguments.update(options)
+        tasks.append(relay_task(name, ignore_errors=True, **arguments))
+    tasks.append(relay_task('unknown server key', ignore_errors=True, groups=[{'name': 'a', 'servers': [{'domain': 'x.example.org', 'port': 1}]}]))
+    tasks.append(relay_task('bad protocol', ignore_errors=True, groups=[group('a', protocol='hls')]))
+    tasks.append(relay_task('present without groups', ignore_errors=True))
+    tasks.append({'name': 'info group without app', INFO_MODULE: {'vhost': VHOST, 'group': 'a'}, 'ignore_errors': True})
+    run = run_playbook(playbook(*tasks), emulator=emulator_replace)
+    for name, _options, path in BAD_INPUTS:
+        result = run.task(name)['result']
+        assert run.task(name)['status'] == 'failed', name
+        assert result['msg'].startswith(path + ': '), (name, result['msg'])
+    assert 'port' in run.task('unknown server key')['result']['msg']
+    assert 'protocol' in run.task('bad protocol')['result']['msg']
+    assert 'groups' in run.task('present without groups')['result']['msg']
+    assert 'app' in run.task('info group without app')['result']['msg']
+    assert run.failed_count == len(tasks)
+    assert emulator_replace.requests() == []
+
+
+def test_module_defaults_group(emulator_replace, run_playbook):
+    """Credentials and endpoint set once through the action group, with no VOLCENGINE_* variable set."""
+    defaults = {'group/volcengine.cloud.volcengine': {
+        'access_key': emulator_replace.access_key, 'secret_key': emulator_replace.secret_key,
+        'endpoint': emulator_replace.url, 'rate_limit': 0}}
+    tasks = [relay_task('apply', groups=[group('relay1', '[::1]:1935', '198.51.100.7:8080')]),
+             {'name': 'read', INFO_MODULE: {'vhost': VHOST}}]
+    no_environment = {'VOLCENGINE_ENDPOINT': None, 'VOLCENGINE_ACCESS_KEY': None, 'VOLCENGINE_SECRET_KEY': None}
+    run = run_playbook(playbook(*tasks, module_defaults=defaults), env=no_environment)
+    assert run.rc == 0, run
+    assert run.task('apply')['status'] == 'changed'
+    assert run.task('read')['result']['relay_sources'][0]['groups'][0]['servers'][0]['domain'] == '[::1]:1935'
+    assert group_names(emulator_replace) == ['relay1']
+    assert emulator_replace.secret_key not in run.stdout + run.stderr
+
+
+def _examples(module_name):
+    path = __import__('pathlib').Path(__file__).resolve().parents[2] / 'plugins' / 'modules' / (module_name + '.py')
+    for node in ast.parse(path.read_text(encoding='utf-8')).body:
+        if isinstance(node, ast.Assign) and node.targets[0].id == 'EXAMPLES':
+            return yaml.safe_load(node.value.value)
+    raise AssertionError('no EXAMPLES in %s' % path)
+
+
+def test_examples_run(emulator_replace, run_playbook):
+    """The EXAMPLES of both modules, as written, run against the emulator; the info module's re-apply is a no-op."""
+    emulator = emulator_replace
+    tasks = _examples('volc_live_relay_source') + _examples('volc_live_relay_source_info')
+    run = run_playbook(playbook(*tasks), emulator=emulator)
+    assert run.rc == 0, run
+    assert run.failed_count == 0
+    assert run.task('Pull live/* of push.example.com from two origin groups')['status'] == 'changed'
+    assert run.task('Show what would change, without changing anything')['status'] == 'changed'
+    assert run.task('Update one group and keep the groups not listed here')['status'] == 'changed'
+    assert run.task('Delete one group')['status'] == 'changed'
+    assert run.task('Make the groups exactly these, deleting any other group (purge_groups defaults to true)')['status'] == 'changed'
+    assert run.task('Configure the sports app')['status'] == 'changed'
+    assert run.task('Delete the whole relay source configuration of an app')['status'] == 'changed'
+    assert run.task('Read one group of one app')['result']['relay_sources'] == []
+    reapply = run.task('Re-apply what was read (reports no change)')
+    assert reapply['status'] == 'ok' and len(reapply['result']['results']) == 1
+    assert [config['App'] for config in emulator.state()['RelaySourceConfigList']] == ['sports']
+
+
+@pytest.mark.parametrize('empty_describe', ['missing', 'notfound'])
+def test_nothing_configured_variants(emulator_replace, run_playbook, empty_describe):
+    emulator_replace.settings(empty_describe=empty_describe)
+    run = run_playbook(playbook(relay_task('delete nothing', state='absent'), relay_task('create', groups=[group('g')]),
+                                relay_task('create again', groups=[group('g')])), emulator=emulator_replace)
+    assert run.rc == 0, run
+    assert [entry['status'] for entry in run.results] == ['ok', 'changed', 'ok']

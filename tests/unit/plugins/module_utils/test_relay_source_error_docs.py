@@ -1,0 +1,35 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, volcengine.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""docs/errors.md must list every code of errors.ERROR_ADVICE, with the same advice sentence."""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pathlib
+import re
+
+import pytest
+
+from ansible_collections.volcengine.cloud.plugins.module_utils.errors import ERROR_ADVICE
+
+ERRORS_PAGE = pathlib.Path(__file__).resolve().parents[4] / 'docs' / 'errors.md'
+
+
+def _rows():
+    rows = {}
+    for line in ERRORS_PAGE.read_text(encoding='utf-8').splitlines():
+        match = re.match(r'^\| `([^`]+)` \| ([^|]+) \| (.+) \| (.+) \|$', line)
+        if match:
+            rows[match.group(1)] = (match.group(2).strip(), match.group(3).strip(), match.group(4).strip())
+    return rows
+
+
+@pytest.mark.parametrize('code', sorted(ERROR_ADVICE))
+def test_every_advised_code_is_documented_with_its_advice(code):
+    rows = _rows()
+    assert code in rows, 'docs/errors.md lacks a row for %s' % code
+    assert rows[code][2] == ERROR_ADVICE[code].replace('|', '\\|')
+
+
+def test_no_undocumented_extra_rows():
+    assert set(_rows()) == set(ERROR_ADVICE)

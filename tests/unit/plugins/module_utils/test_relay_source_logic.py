@@ -1,0 +1,367 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, volcengine.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Units for relay_source.py: validation, conversion, normalisation, planning and the API wrappers."""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import itertools
+
+import pytest
+
+from ansible_collections.volcengine.cloud.plugins.module_utils import relay_source as rs
+from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError
+from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.relay_source_fake import FakeRelaySourceAPI
+
+VHOST, APP = 'push.example.com', 'live'
+
+
+def group(name, *domains, **kwargs):
+    protocol = kwargs.get('protocol', 'rtmp')
+    return {'name': name, 'servers': [{'domain': domain, 'protocol': protocol, 'params': kwargs.get('params', {})}
+                                      for domain in (domains or ('%s.example.org' % name,))]}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Validation
+# ---------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('domain', [
+    'origin.example.org', 'origin.example.org:1935', '203.0.113.10', '203.0.113.10:8080', '[::1]:1935', '::1',
+    '[2001:db8::1]', '2001:db8::1', 'localhost', 'origin_1.example.org', ' origin.example.org ', 'a:65535', 'a:1',
+])
+def test_valid_domains(domain):
+    rs.validate_domain(domain, 'd')
+
+
+@pytest.mark.parametrize('domain, fragment', [
+    ('', 'must not be empty'),
+    ('   ', 'must not be empty'),
+    (None, 'must not be empty'),
+    ('rtmp://origin.example.org', 'scheme'),
+    ('http://origin.example.org/live', 'scheme'),
+    ('origin.example.org/live', 'path'),
+    ('origin.example.org?x=1', 'path'),
+    ('origin example.org', 'whitespace'),
+    ('origin.example.org:0', 'port'),
+    ('origin.example.org:65536', 'port'),
+    ('origin.example.org:abc', 'port'),
+    ('origin.example.org:', 'port'),
+    (':1935', 'no host'),
+    ('orig!n.example.org', 'invalid host'),
+    ('origin..example.org', 'invalid host'),
+    ('-origin.example.org', 'invalid host'),
+    ('[::1]:0', 'port'),
+    ('[::1]:99999', 'port'),
+    ('[zz::1]:1935', 'IPv6'),
+    ('1:2:3', 'IPv6'),
+])
+def test_invalid_domains(domain, fragment):
+    with pytest.raises(rs.RelaySourceInputError) as caught:
+        rs.validate_domain(domain, 'groups[1].servers[0].domain')
+    assert caught.value.path == 'groups[1].servers[0].domain'
+    assert str(caught.value).startswith('groups[1].servers[0].domain: ')
+    assert fragment in str(caught.value)
+
+
+@pytest.mark.parametrize('vhost', ['', '  ', None, 'https://push.example.com', 'push.example.com/live', 'push example.com'])
+def test_invalid_vhost(vhost):
+    with pytest.raises(rs.RelaySourceInputError) as caught:
+        rs.validate_options(vhost, APP, [], 'present')
+    assert caught.value.path == 'vhost'
+
+
+@pytest.mark.parametrize('app', ['', 'a' * 31, 'live/x', 'live app', 'live*', None])
+def test_invalid_app(app):
+    with pytest.raises(rs.RelaySourceInputError) as caught:
+        rs.validate_options(VHOST, app, [], 'present')
+    assert caught.value.path == 'app'
+
+
+@pytest.mark.parametrize('app', ['live', 'a' * 30, 'events.2026', 'A-b_c.d'])
+def test_valid_app(app):
+    rs.validate_options(VHOST, app, [group('g')], 'present')
+
+
+def _groups_error(groups, state='present'):
+    with pytest.raises(rs.RelaySourceInputError) as caught:
+        rs.validate_options(VHOST, APP, groups, state)
+    return caught.value
+
+
+def test_duplicate_group_names():
+    error = _groups_error([group('a'), group('b'), group('a')])
+    assert error.path == 'groups[2].name'
+    assert 'duplicate' in str(error) and 'groups[0].name' in str(error)
+
+
+def test_duplicate_group_names_absent_too():
+    assert _groups_error([{'name': 'a'}, {'name': 'a'}], state='absent').path == 'groups[1].name'
+
+
+def test_empty_group_name():
+    assert _groups_error([group('a'), {'name': '  ', 'servers': group('x')['servers']}]).path == 'groups[1].name'
+
+
+def test_empty_servers_for_present():
+    assert _groups_error([group('a'), {'name': 'b', 'servers': []}]).path == 'groups[1].servers'
+    assert _groups_error([{'name': 'b', 'servers': None}]).path == 'groups[0].servers'
+
+
+def test_servers_not_needed_for_absent():
+    rs.validate_options(VHOST, APP, [{'name': 'b', 'servers': None}, {'name': 'c', 'servers': [{'domain': 'bad://x'}]}], 'absent')
+
+
+def test_too_many_servers():
+    error = _groups_error([group('a', *['o%d.example.org' % index for index in range(11)])])
+    assert error.path == 'groups[0].servers' and '10' in str(error)
+    rs.validate_options(VHOST, APP, [group('a', *['o%d.example.org' % index for index in range(10)])], 'present')
+
+
+def test_bad_domain_path_names_group_and_server():
+    error = _groups_error([group('a'), group('b', 'ok.example.org', 'rtmp://bad.example.org')])
+    assert error.path == 'groups[1].servers[1].domain'
+
+
+@pytest.mark.parametrize('value', [1, 1.5, True, None, ['x'], {'a': 'b'}])
+def test_param_values_must_be_strings(value):
+    error = _groups_error([group('a', params={'key': value})])
+    assert error.path == 'groups[0].servers[0].params.key'
+    assert 'quote it' in str(error)
+
+
+@pytest.mark.parametrize('key', ['', '  ', 1])
+def test_param_keys_must_be_nonempty_strings(key):
+    assert _groups_error([group('a', params={key: 'v'})]).path == 'groups[0].servers[0].params'
+
+
+def test_protocol_checked_case_insensitively():
+    rs.validate_options(VHOST, APP, [group('a', protocol='FLV')], 'present')
+    assert _groups_error([group('a', protocol='hls')]).path == 'groups[0].servers[0].protocol'
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Conversion and normalisation
+# ---------------------------------------------------------------------------------------------------------
+
+def test_config_from_api_normalises():
+    entry = {'Vhost': VHOST, 'App': APP, 'GroupDetails': [
+        {'Group': 'g', 'Servers': [
+            {'RelaySourceDomain': ' a.example.org ', 'RelaySourceProtocol': 'RTMP', 'RelaySourceParams': None},
+            {'RelaySourceDomain': 'b.example.org', 'RelaySourceProtocol': 'Flv', 'RelaySourceParams': {'n': 1, 'b': True}},
+            {'RelaySourceDomain': 'c.example.org'},
+        ]},
+        {'Group': 'h'},
+    ]}
+    assert rs.config_from_api(entry) == {'vhost': VHOST, 'app': APP, 'groups': [
+        {'name': 'g', 'servers': [
+            {'domain': 'a.example.org', 'protocol': 'rtmp', 'params': {}},
+            {'domain': 'b.example.org', 'protocol': 'flv', 'params': {'n': '1', 'b': 'true'}},
+            {'domain': 'c.example.org', 'protocol': 'rtmp', 'params': {}},
+        ]},
+        {'name': 'h', 'servers': []},
+    ]}
+
+
+def test_groups_to_api_round_trip():
+    groups = [group('g', 'a.example.org', params={'domain': 'live.push.net'}), group('h', protocol='flv')]
+    api = rs.groups_to_api(groups)
+    assert api[0] == {'Group': 'g', 'Servers': [{'RelaySourceDomain': 'a.example.org', 'RelaySourceProtocol': 'rtmp',
+                                                 'RelaySourceParams': {'domain': 'live.push.net'}}]}
+    assert 'RelaySourceParams' not in api[1]['Servers'][0]
+    assert rs.config_from_api({'Vhost': VHOST, 'App': APP, 'GroupDetails': api})['groups'] == rs.normalize_groups(groups)
+
+
+def test_user_input_normalised_like_api():
+    user = [{'name': 'g', 'servers': [{'domain': ' a.example.org', 'protocol': 'RTMP', 'params': None}]}]
+    assert rs.normalize_groups(user) == [group('g', 'a.example.org')]
+
+
+def test_comparison_is_order_sensitive():
+    assert rs.normalize_groups([group('a'), group('b')]) != rs.normalize_groups([group('b'), group('a')])
+    assert group('a', 'x', 'y') != group('a', 'y', 'x')
+
+
+# ---------------------------------------------------------------------------------------------------------
+# API wrappers
+# ---------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('style', ['list', 'missing', 'not_found'])
+def test_describe_nothing_configured(style):
+    api = FakeRelaySourceAPI()
+    api.describe_style = style
+    ids = []
+    assert rs.describe_app(api, VHOST, APP, request_ids=ids) == []
+    assert len(api.calls) == 1 and ids == ['req-1']
+
+
+def test_describe_filters_exact_app():
+    api = FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, [group('a')])])
+    api.extra_describe_entries = [FakeRelaySourceAPI.api_config(VHOST, 'live2', [group('z')]),
+                                  FakeRelaySourceAPI.api_config(VHOST, 'LIVE', [group('y')])]
+    assert rs.describe_app(api, VHOST, APP) == [group('a')]
+    assert api.calls == [('DescribeRelaySourceV3', {'Vhost': VHOST, 'App': APP})]
+
+
+def test_describe_other_errors_raise_and_record_request_id():
+    api = FakeRelaySourceAPI()
+    api.fail_next('RequestForbidden', 403)
+    ids = []
+    with pytest.raises(VolcengineError):
+        rs.describe(api, VHOST, request_ids=ids)
+    assert ids == ['req-1']
+
+
+def test_update_and_delete_bodies():
+    api = FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, [group('a'), group('b')])])
+    rs.delete(api, VHOST, APP, group='a')
+    rs.delete(api, VHOST, APP)
+    rs.update(api, VHOST, APP, [group('c')])
+    assert api.calls == [
+        ('DeleteRelaySourceV3', {'Vhost': VHOST, 'App': APP, 'Group': 'a'}),
+        ('DeleteRelaySourceV3', {'Vhost': VHOST, 'App': APP}),
+        ('UpdateRelaySourceV3', {'Vhost': VHOST, 'App': APP, 'GroupDetails': rs.groups_to_api([group('c')])}),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Planning
+# ---------------------------------------------------------------------------------------------------------
+
+def test_plan_no_change():
+    assert rs.plan_present([group('a'), group('b')], [group('a'), group('b')]) == rs.empty_plan()
+    assert not rs.plan_changes(rs.plan_present([], []))
+
+
+def test_plan_create():
+    assert rs.plan_present([], [group('a'), group('b')]) == {
+        'delete_app': False, 'delete_groups': [], 'update': True, 'update_groups': ['a', 'b']}
+
+
+def test_plan_remove_trailing_group_needs_no_update():
+    assert rs.plan_present([group('a'), group('b'), group('c')], [group('a'), group('b')]) == {
+        'delete_app': False, 'delete_groups': ['c'], 'update': False, 'update_groups': []}
+
+
+def test_plan_reorder_deletes_groups_out_of_place():
+    plan = rs.plan_present([group('a'), group('b'), group('c')], [group('a'), group('c'), group('b')])
+    assert plan == {'delete_app': False, 'delete_groups': ['b', 'c'], 'update': True, 'update_groups': ['a', 'c', 'b']}
+
+
+def test_plan_everything_out_of_place_uses_app_delete():
+    plan = rs.plan_present([group('a'), group('b')], [group('b'), group('a')])
+    assert plan == {'delete_app': True, 'delete_groups': [], 'update': True, 'update_groups': ['b', 'a']}
+
+
+def test_plan_single_group_replaced_deletes_that_group():
+    plan = rs.plan_present([group('a')], [group('b')])
+    assert plan == {'delete_app': False, 'delete_groups': ['a'], 'update': True, 'update_groups': ['b']}
+
+
+def test_plan_change_in_place_is_only_an_update():
+    plan = rs.plan_present([group('a'), group('b')], [group('a', 'new.example.org'), group('b')])
+    assert plan == {'delete_app': False, 'delete_groups': [], 'update': True, 'update_groups': ['a', 'b']}
+
+
+def test_plan_empty_desired_deletes_app():
+    assert rs.plan_present([group('a'), group('b')], [])['delete_app']
+    assert rs.plan_present([group('a')], []) == {'delete_app': False, 'delete_groups': ['a'], 'update': False, 'update_groups': []}
+
+
+def test_desired_groups_purge_false_appends_unlisted_in_order():
+    current = [group('x'), group('a'), group('y')]
+    assert rs.group_names(rs.desired_groups(current, [group('a', 'n.example.org'), group('b')], False)) == ['a', 'b', 'x', 'y']
+    assert rs.group_names(rs.desired_groups(current, [group('b')], True)) == ['b']
+
+
+def test_plan_absent():
+    current = [group('a'), group('b'), group('c')]
+    assert rs.plan_absent(current) == dict(rs.empty_plan(), delete_app=True)
+    assert rs.plan_absent([group('a')]) == dict(rs.empty_plan(), delete_app=True)
+    assert rs.plan_absent([]) == rs.empty_plan()
+    assert rs.plan_absent(current, ['c', 'a', 'zz']) == dict(rs.empty_plan(), delete_groups=['a', 'c'])
+    assert rs.plan_absent(current, ['a', 'b', 'c']) == dict(rs.empty_plan(), delete_app=True)
+    assert rs.plan_absent([group('a')], ['a']) == dict(rs.empty_plan(), delete_groups=['a'])
+    assert rs.plan_absent(current, ['zz']) == rs.empty_plan()
+    assert rs.groups_after_deletes(current, rs.plan_absent(current, ['b'])) == [group('a'), group('c')]
+
+
+def test_protocol_only_changes():
+    current = [group('a', 'x.example.org'), group('b')]
+    assert rs.protocol_only_changes(current, [group('a', 'x.example.org', protocol='flv'), group('b', 'other')]) == ['a']
+    assert rs.protocol_only_changes(current, current) == []
+
+
+def _all_orderings(names):
+    for size in range(len(names) + 1):
+        for subset in itertools.permutations(names, size):
+            yield list(subset)
+
+
+def _converge(current, desired, update_mode):
+    api = FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, current)] if current else [], update_mode)
+    plan = rs.plan_present(current, desired)
+    rs.apply_plan(api, VHOST, APP, plan, desired)
+    return plan, api
+
+
+@pytest.mark.parametrize('update_mode', ['replace', 'merge'])
+def test_plan_converges_under_both_update_semantics(update_mode):
+    """Every ordering of up to 4 groups to every other, with and without server changes and purge_groups."""
+    names = ['a', 'b', 'c', 'd']
+    checked = 0
+    for current_names in _all_orderings(names):
+        current = [group(name) for name in current_names]
+        for listed_names in _all_orderings(names):
+            for changed_servers in (False, True):
+                listed = [group(name, 'new-%s.example.org' % name, 'second.example.org') if changed_servers and name in 'ac'
+                          else group(name) for name in listed_names]
+                for purge in (True, False):
+                    desired = rs.desired_groups(current, listed, purge)
+                    plan, api = _converge(current, desired, update_mode)
+                    assert rs.normalize_groups(rs.describe_app(api, VHOST, APP)) == desired, (current_names, listed_names, purge)
+                    writes = api.writes()
+                    if desired == current:
+                        assert writes == [] and not rs.plan_changes(plan)
+                    else:
+                        assert writes and rs.plan_changes(plan)
+                        assert len([call for call in writes if call[0] == 'UpdateRelaySourceV3']) <= 1
+                        # deletes come before the update
+                        assert [call[0] for call in writes] == sorted((call[0] for call in writes), key=lambda action: action != 'DeleteRelaySourceV3')
+                        # an app-wide delete is used instead of deleting every group one by one
+                        per_group = [call for call in writes if call[0] == 'DeleteRelaySourceV3' and 'Group' in call[1]]
+                        assert not (len(current) >= 2 and len(per_group) == len(current))
+                    checked += 1
+    assert checked == 65 * 65 * 4
+
+
+@pytest.mark.parametrize('update_mode', ['replace', 'merge'])
+def test_absent_converges(update_mode):
+    names = ['a', 'b', 'c']
+    for current_names in _all_orderings(names):
+        current = [group(name) for name in current_names]
+        for listed in [None] + list(_all_orderings(names + ['zz'])):
+            api = FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, current)] if current else [], update_mode)
+            plan = rs.plan_absent(current, listed)
+            rs.apply_plan(api, VHOST, APP, plan, [])
+            expected = [] if listed is None else [item for item in current if item['name'] not in listed]
+            assert rs.describe_app(api, VHOST, APP) == expected
+            assert bool(api.writes()) == (expected != current)
+
+
+def test_apply_plan_reports_progress_when_a_write_fails():
+    current = [group('a'), group('b'), group('c'), group('d')]
+    desired = [group('a'), group('c', 'n.example.org'), group('b')]
+    api = FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, current)])
+    api.fail_next('InternalError', 500, action='UpdateRelaySourceV3')
+    plan = rs.plan_present(current, desired)
+    actions, ids = [], []
+    with pytest.raises(VolcengineError):
+        rs.apply_plan(api, VHOST, APP, plan, desired, request_ids=ids, actions=actions)
+    assert actions == ['deleted group b', 'deleted group c', 'deleted group d']
+    assert ids == ['req-1', 'req-2', 'req-3', 'req-4']
+    message = rs.progress_message(plan, APP, actions)
+    assert 'Already applied: deleted group b; deleted group c; deleted group d' in message
+    assert 'Not applied: update groups a, c, b' in message
+    assert 'Rerunning the task converges' in message
+    assert rs.progress_message(plan, APP, []) == ''

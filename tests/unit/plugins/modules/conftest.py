@@ -1,0 +1,48 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, volcengine.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run a module's main() in-process with given args and a fake client; return its JSON result."""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from unittest import mock
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    import contextlib
+
+    from ansible.module_utils import basic
+    from ansible.module_utils.common.text.converters import to_bytes
+
+    @contextlib.contextmanager
+    def patch_module_args(args=None):
+        with mock.patch.object(basic, '_ANSIBLE_ARGS', to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}))):
+            yield
+
+
+class ModuleRun(object):
+    def __init__(self, exit_code, result):
+        self.exit_code = exit_code
+        self.result = result
+        self.failed = bool(result.get('failed'))
+
+
+@pytest.fixture
+def run_module(capsys):
+    def run(module, args, client, check_mode=False, diff=False):
+        module_args = dict(access_key='AKLTTEST', secret_key='test-secret', _ansible_check_mode=check_mode, _ansible_diff=diff)
+        module_args.update(args)
+        capsys.readouterr()
+        with patch_module_args(module_args), mock.patch.object(module, 'client_from_module', return_value=client) as factory:
+            with pytest.raises(SystemExit) as exited:
+                module.main()
+        output = capsys.readouterr().out
+        run_result = ModuleRun(exited.value.code, json.loads(output))
+        run_result.client_built = factory.called
+        return run_result
+    return run

@@ -1,0 +1,122 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, volcengine.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""An in-memory stand-in for the relay-source API, used by the unit tests of relay_source.py and both modules.
+
+``update_mode='replace'``: UpdateRelaySourceV3 replaces the app's whole group list.
+``update_mode='merge'``: it upserts the groups sent: an existing group is updated in place (keeps its position),
+a new group is appended, groups not sent are kept.  The module must end right under both.
+"""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import copy
+
+from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineAPIError
+
+
+class FakeResponse(object):
+    def __init__(self, result, request_id):
+        self.result = result
+        self.request_id = request_id
+        self.attempts = 1
+
+
+class FakeRelaySourceAPI(object):
+    def __init__(self, configs=None, update_mode='replace'):
+        self.configs = copy.deepcopy(configs or [])   # the API's own shape: RelaySourceConfigList entries
+        self.update_mode = update_mode
+        self.calls = []                               # (action, body)
+        self.faults = []                              # (action or None, VolcengineAPIError)
+        self.request_ids = []
+        self.describe_style = 'list'                  # 'list' | 'missing' | 'not_found' when nothing is configured
+        self.extra_describe_entries = []              # returned by Describe in addition (other apps)
+
+    # -- helpers for tests ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def api_config(vhost, app, groups):
+        """API-shaped entry from snake_case groups."""
+        return {'Vhost': vhost, 'App': app, 'GroupDetails': [
+            {'Group': group['name'], 'Servers': [
+                dict({'RelaySourceDomain': server['domain'], 'RelaySourceProtocol': server.get('protocol', 'rtmp')},
+                     **({'RelaySourceParams': server['params']} if server.get('params') else {}))
+                for server in group['servers']]}
+            for group in groups]}
+
+    def fail_next(self, code, http_status=400, action=None, message='injected'):
+        self.faults.append((action, code, http_status, message))
+
+    def writes(self):
+        return [call for call in self.calls if call[0] != 'DescribeRelaySourceV3']
+
+    def groups_of(self, vhost, app):
+        for entry in self.configs:
+            if entry['Vhost'] == vhost and entry['App'] == app:
+                return entry['GroupDetails']
+        return []
+
+    # -- the client interface -------------------------------------------------------------------------------
+
+    def call(self, action, version, body):
+        assert version == '2023-01-01'
+        self.calls.append((action, copy.deepcopy(body)))
+        request_id = 'req-%d' % len(self.calls)
+        self.request_ids.append(request_id)
+        for index, (fault_action, code, status, message) in enumerate(self.faults):
+            if fault_action in (None, action):
+                del self.faults[index]
+                raise VolcengineAPIError(message, action=action, code=code, http_status=status, request_id=request_id)
+        return FakeResponse(getattr(self, '_' + action)(body), request_id)
+
+    def _entry(self, vhost, app, create=False):
+        for entry in self.configs:
+            if entry['Vhost'] == vhost and entry['App'] == app:
+                return entry
+        if create:
+            entry = {'Vhost': vhost, 'App': app, 'GroupDetails': []}
+            self.configs.append(entry)
+            return entry
+        return None
+
+    def _DescribeRelaySourceV3(self, body):
+        found = [copy.deepcopy(entry) for entry in self.configs
+                 if entry['Vhost'] == body['Vhost'] and body.get('App') in (None, entry['App'])]
+        if body.get('Group') is not None:
+            for entry in found:
+                entry['GroupDetails'] = [group for group in entry['GroupDetails'] if group['Group'] == body['Group']]
+        found += copy.deepcopy(self.extra_describe_entries)
+        if not found:
+            if self.describe_style == 'missing':
+                return {}
+            if self.describe_style == 'not_found':
+                raise VolcengineAPIError('not found', action='DescribeRelaySourceV3', code='ResourceNotFound',
+                                         http_status=404, request_id='req-%d' % len(self.calls))
+        return {'RelaySourceConfigList': found}
+
+    def _UpdateRelaySourceV3(self, body):
+        entry = self._entry(body['Vhost'], body['App'], create=True)
+        sent = copy.deepcopy(body['GroupDetails'])
+        if self.update_mode == 'replace':
+            entry['GroupDetails'] = sent
+        else:
+            for group in sent:
+                positions = [index for index, existing in enumerate(entry['GroupDetails']) if existing['Group'] == group['Group']]
+                if positions:
+                    entry['GroupDetails'][positions[0]] = group
+                else:
+                    entry['GroupDetails'].append(group)
+        return {}
+
+    def _DeleteRelaySourceV3(self, body):
+        entry = self._entry(body['Vhost'], body['App'])
+        if entry is None:
+            raise VolcengineAPIError('no such config', action='DeleteRelaySourceV3', code='ResourceNotFound', http_status=404)
+        if body.get('Group') is None:
+            self.configs.remove(entry)
+        else:
+            before = len(entry['GroupDetails'])
+            entry['GroupDetails'] = [group for group in entry['GroupDetails'] if group['Group'] != body['Group']]
+            if len(entry['GroupDetails']) == before:
+                raise VolcengineAPIError('no such group', action='DeleteRelaySourceV3', code='ResourceNotFound', http_status=404)
+        return {}

@@ -1,0 +1,206 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, volcengine.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Module-level units for volc_live_relay_source with an in-memory fake API."""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.volcengine.cloud.plugins.module_utils.errors import ERROR_ADVICE
+from ansible_collections.volcengine.cloud.plugins.modules import volc_live_relay_source as module
+from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.relay_source_fake import FakeRelaySourceAPI
+
+VHOST, APP = 'push.example.com', 'live'
+
+
+def group(name, *domains, **kwargs):
+    return {'name': name, 'servers': [{'domain': domain, 'protocol': kwargs.get('protocol', 'rtmp'), 'params': kwargs.get('params', {})}
+                                      for domain in (domains or ('%s.example.org' % name,))]}
+
+
+def fake(groups=None, update_mode='replace'):
+    return FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, groups)] if groups else [], update_mode)
+
+
+def args(**kwargs):
+    result = dict(vhost=VHOST, app=APP)
+    result.update(kwargs)
+    return result
+
+
+TWO_GROUPS = [group('relay1', 'a.example.org', 'b.example.org:1935'), group('relay2', '203.0.113.10', protocol='flv', params={'domain': 'live.push.net'})]
+
+
+@pytest.mark.parametrize('update_mode', ['replace', 'merge'])
+def test_create_then_noop(run_module, update_mode):
+    api = fake(update_mode=update_mode)
+    run = run_module(module, args(groups=TWO_GROUPS), api)
+    assert run.result['changed'] is True
+    assert run.result['plan'] == {'delete_app': False, 'delete_groups': [], 'update': True, 'update_groups': ['relay1', 'relay2']}
+    assert run.result['actions'] == ['updated groups relay1, relay2']
+    assert run.result['relay_source'] == {'vhost': VHOST, 'app': APP, 'groups': TWO_GROUPS}
+    assert run.result['request_ids'] == ['req-1', 'req-2']
+    assert api.groups_of(VHOST, APP)[1]['Servers'][0]['RelaySourceParams'] == {'domain': 'live.push.net'}
+
+    api.calls = []
+    again = run_module(module, args(groups=TWO_GROUPS), api)
+    assert again.result['changed'] is False
+    assert len(api.calls) == 1 and api.calls[0][0] == 'DescribeRelaySourceV3'
+    assert again.result['actions'] == []
+
+
+def test_check_mode_makes_no_write_and_diff(run_module):
+    api = fake([group('relay1')])
+    run = run_module(module, args(groups=TWO_GROUPS), api, check_mode=True, diff=True)
+    assert run.result['changed'] is True
+    assert api.writes() == []
+    assert run.result['actions'] == []
+    assert run.result['plan']['update'] is True
+    assert run.result['diff'] == {'before': {'vhost': VHOST, 'app': APP, 'groups': [group('relay1')]},
+                                  'after': {'vhost': VHOST, 'app': APP, 'groups': TWO_GROUPS}}
+    assert api.groups_of(VHOST, APP)[0]['Group'] == 'relay1'
+
+
+def test_diff_when_nothing_configured(run_module):
+    run = run_module(module, args(groups=[group('g')]), fake(), diff=True)
+    assert run.result['diff']['before'] == {}
+    run = run_module(module, args(state='absent'), fake([group('g')]), diff=True)
+    assert run.result['diff'] == {'before': {'vhost': VHOST, 'app': APP, 'groups': [group('g')]}, 'after': {}}
+    assert run.result['relay_source'] == {'vhost': VHOST, 'app': APP, 'groups': []}
+
+
+def test_no_diff_unless_asked(run_module):
+    assert 'diff' not in run_module(module, args(groups=[group('g')]), fake()).result
+
+
+def test_aliases_and_defaults(run_module):
+    api = fake()
+    run = run_module(module, args(groups=[{'group': 'g', 'servers': [
+        {'relay_source_domain': 'a.example.org', 'relay_source_protocol': 'flv', 'relay_source_params': {'k': 'v'}},
+        {'domain': 'b.example.org'}]}]), api)
+    assert run.result['relay_source']['groups'] == [{'name': 'g', 'servers': [
+        {'domain': 'a.example.org', 'protocol': 'flv', 'params': {'k': 'v'}},
+        {'domain': 'b.example.org', 'protocol': 'rtmp', 'params': {}}]}]
+
+
+def test_purge_false_keeps_unlisted_groups(run_module):
+    api = fake([group('x'), group('relay1')])
+    run = run_module(module, args(groups=[group('relay1', 'new.example.org'), group('y')], purge_groups=False), api)
+    assert [item['name'] for item in run.result['relay_source']['groups']] == ['relay1', 'y', 'x']
+    assert [item['Group'] for item in api.groups_of(VHOST, APP)] == ['relay1', 'y', 'x']
+
+
+def test_purge_true_deletes_unlisted_group_without_update(run_module):
+    api = fake(TWO_GROUPS)
+    run = run_module(module, args(groups=TWO_GROUPS[:1]), api)
+    assert run.result['plan'] == {'delete_app': False, 'delete_groups': ['relay2'], 'update': False, 'update_groups': []}
+    assert run.result['actions'] == ['deleted group relay2']
+    assert [call[0] for call in api.calls] == ['DescribeRelaySourceV3', 'DeleteRelaySourceV3']
+
+
+def test_present_with_empty_groups_deletes_app(run_module):
+    api = fake(TWO_GROUPS)
+    run = run_module(module, args(groups=[]), api)
+    assert run.result['plan']['delete_app'] is True
+    assert api.calls[-1] == ('DeleteRelaySourceV3', {'Vhost': VHOST, 'App': APP})
+
+
+@pytest.mark.parametrize('listed, expected_calls, remaining', [
+    (None, [('DeleteRelaySourceV3', {'Vhost': VHOST, 'App': APP})], None),
+    ([{'name': 'relay2'}], [('DeleteRelaySourceV3', {'Vhost': VHOST, 'App': APP, 'Group': 'relay2'})], ['relay1']),
+    ([{'name': 'relay1'}, {'name': 'relay2'}], [('DeleteRelaySourceV3', {'Vhost': VHOST, 'App': APP})], None),
+    ([{'name': 'nope'}], [], ['relay1', 'relay2']),
+])
+def test_absent(run_module, listed, expected_calls, remaining):
+    api = fake(TWO_GROUPS)
+    run = run_module(module, args(state='absent', groups=listed) if listed is not None else args(state='absent'), api)
+    assert api.writes() == expected_calls
+    assert run.result['changed'] is bool(expected_calls)
+    assert [item['name'] for item in run.result['relay_source']['groups']] == (remaining or [])
+
+
+def test_absent_nothing_configured(run_module):
+    api = fake()
+    run = run_module(module, args(state='absent'), api)
+    assert run.result['changed'] is False and len(api.calls) == 1
+
+
+@pytest.mark.parametrize('bad_args, path', [
+    (dict(groups=[group('a'), group('a')]), 'groups[1].name'),
+    (dict(app='bad app'), 'app'),
+    (dict(vhost='https://push.example.com'), 'vhost'),
+    (dict(groups=[group('a'), group('b', 'ok.example.org', 'rtmp://x.example.org/live')]), 'groups[1].servers[1].domain'),
+    (dict(groups=[group('a', 'x.example.org:70000')]), 'groups[0].servers[0].domain'),
+    (dict(groups=[{'name': 'a', 'servers': []}]), 'groups[0].servers'),
+    (dict(groups=[{'name': 'a'}]), 'groups[0].servers'),
+    (dict(groups=[group('a', params={'port': 1935})]), 'groups[0].servers[0].params.port'),
+    (dict(groups=[group('a', *['o%d.example.org' % index for index in range(11)])]), 'groups[0].servers'),
+])
+def test_bad_input_fails_before_any_call(run_module, bad_args, path):
+    api = fake()
+    request = args(groups=[group('g')])
+    request.update(bad_args)
+    run = run_module(module, request, api)
+    assert run.failed and run.result['msg'].startswith(path + ': ')
+    assert run.result['path'] == path
+    assert api.calls == [] and not run.client_built
+
+
+def test_argspec_rejects_unknown_suboption_and_bad_protocol(run_module):
+    api = fake()
+    run = run_module(module, args(groups=[{'name': 'a', 'servers': [{'domain': 'a.example.org', 'port': 1}]}]), api)
+    assert run.failed and 'port' in run.result['msg']
+    run = run_module(module, args(groups=[{'name': 'a', 'servers': [{'domain': 'a.example.org', 'protocol': 'hls'}]}]), api)
+    assert run.failed and 'protocol' in run.result['msg']
+    run = run_module(module, args(), api)
+    assert run.failed and 'groups' in run.result['msg']
+    assert api.calls == []
+
+
+@pytest.mark.parametrize('code, status', [('RequestForbidden', 403), ('InvalidParam.BindError', 400), ('CommonErr', 200)])
+def test_error_on_read(run_module, code, status):
+    api = fake()
+    api.fail_next(code, status, message='api says no')
+    run = run_module(module, args(groups=[group('g')]), api)
+    assert run.failed
+    assert ERROR_ADVICE[code] in run.result['msg'] and code in run.result['msg'] and 'req-1' in run.result['msg']
+    assert run.result['error'] == {'code': code, 'message': 'api says no'}
+    assert run.result['request_id'] == 'req-1' and run.result['http_status'] == status
+    assert run.result['request_ids'] == ['req-1'] and run.result['actions'] == []
+    assert 'Traceback' not in run.result['msg'] and 'test-secret' not in str(run.result)
+
+
+def test_partial_failure_says_what_was_applied(run_module):
+    api = fake([group('a'), group('b'), group('c'), group('d')])
+    api.fail_next('InternalError', 500, action='UpdateRelaySourceV3')
+    run = run_module(module, args(groups=[group('a'), group('c', 'n.example.org'), group('b')]), api)
+    assert run.failed and run.result['changed'] is True
+    assert run.result['actions'] == ['deleted group b', 'deleted group c', 'deleted group d']
+    assert 'Already applied: deleted group b; deleted group c; deleted group d' in run.result['msg']
+    assert 'Not applied: update groups a, c, b' in run.result['msg']
+    assert 'converges' in run.result['msg']
+    assert run.result['plan']['update_groups'] == ['a', 'c', 'b']
+    assert run.result['request_ids'] == ['req-1', 'req-2', 'req-3', 'req-4', 'req-5']
+
+
+def test_protocol_change_refused_gets_hint(run_module):
+    api = fake([group('a', 'x.example.org')])
+    api.fail_next('InvalidParam', 400, action='UpdateRelaySourceV3')
+    run = run_module(module, args(groups=[group('a', 'x.example.org', protocol='flv')]), api)
+    assert run.failed and 'protocol of a saved origin cannot be changed' in run.result['msg']
+    assert 'state=absent' in run.result['msg']
+
+
+def test_other_invalid_param_gets_no_protocol_hint(run_module):
+    api = fake([group('a', 'x.example.org')])
+    api.fail_next('InvalidParam', 400, action='UpdateRelaySourceV3')
+    run = run_module(module, args(groups=[group('a', 'y.example.org')]), api)
+    assert run.failed and 'saved origin' not in run.result['msg']
+
+
+def test_describe_not_found_means_nothing(run_module):
+    api = fake()
+    api.describe_style = 'not_found'
+    run = run_module(module, args(groups=[group('g')]), api)
+    assert run.result['changed'] is True and api.writes()[0][0] == 'UpdateRelaySourceV3'

@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, volcengine.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Module-level units for volc_live_relay_source_info with an in-memory fake API."""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.volcengine.cloud.plugins.module_utils.errors import ERROR_ADVICE
+from ansible_collections.volcengine.cloud.plugins.modules import volc_live_relay_source as relay_module
+from ansible_collections.volcengine.cloud.plugins.modules import volc_live_relay_source_info as module
+from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.relay_source_fake import FakeRelaySourceAPI
+
+VHOST = 'push.example.com'
+
+
+def group(name, protocol='rtmp', params=None):
+    return {'name': name, 'servers': [{'domain': '%s.example.org:1935' % name, 'protocol': protocol, 'params': params or {}}]}
+
+
+def fake():
+    return FakeRelaySourceAPI([
+        FakeRelaySourceAPI.api_config(VHOST, 'live', [group('a'), group('b', 'flv', {'domain': 'x'})]),
+        FakeRelaySourceAPI.api_config(VHOST, 'sports', [group('s')]),
+        FakeRelaySourceAPI.api_config('other.example.com', 'live', [group('o')]),
+    ])
+
+
+def test_whole_vhost(run_module):
+    api = fake()
+    run = run_module(module, {'vhost': VHOST}, api)
+    assert run.result['changed'] is False
+    assert run.result['relay_sources'] == [
+        {'vhost': VHOST, 'app': 'live', 'groups': [group('a'), group('b', 'flv', {'domain': 'x'})]},
+        {'vhost': VHOST, 'app': 'sports', 'groups': [group('s')]},
+    ]
+    assert api.calls == [('DescribeRelaySourceV3', {'Vhost': VHOST})]
+    assert run.result['request_ids'] == ['req-1']
+
+
+def test_one_app_and_one_group(run_module):
+    api = fake()
+    assert run_module(module, {'vhost': VHOST, 'app': 'sports'}, api).result['relay_sources'] == [
+        {'vhost': VHOST, 'app': 'sports', 'groups': [group('s')]}]
+    run = run_module(module, {'vhost': VHOST, 'app': 'live', 'group': 'b'}, api)
+    assert run.result['relay_sources'] == [{'vhost': VHOST, 'app': 'live', 'groups': [group('b', 'flv', {'domain': 'x'})]}]
+    assert api.calls[-1] == ('DescribeRelaySourceV3', {'Vhost': VHOST, 'App': 'live', 'Group': 'b'})
+    assert run_module(module, {'vhost': VHOST, 'app': 'live', 'group': 'zz'}, api).result['relay_sources'] == []
+
+
+def test_group_requires_app(run_module):
+    api = fake()
+    run = run_module(module, {'vhost': VHOST, 'group': 'b'}, api)
+    assert run.failed and 'app' in run.result['msg'] and api.calls == []
+
+
+def test_empty_vhost_and_not_found(run_module):
+    api = FakeRelaySourceAPI()
+    assert run_module(module, {'vhost': VHOST}, api).result['relay_sources'] == []
+    api.describe_style = 'not_found'
+    assert run_module(module, {'vhost': VHOST}, api).result['relay_sources'] == []
+    api.describe_style = 'missing'
+    assert run_module(module, {'vhost': VHOST}, api).result['relay_sources'] == []
+
+
+def test_check_mode_supported(run_module):
+    assert run_module(module, {'vhost': VHOST}, fake(), check_mode=True).result['relay_sources']
+
+
+def test_error(run_module):
+    api = fake()
+    api.fail_next('RequestForbidden.BillingStatus', 403)
+    run = run_module(module, {'vhost': VHOST}, api)
+    assert run.failed and ERROR_ADVICE['RequestForbidden.BillingStatus'] in run.result['msg']
+    assert run.result['request_ids'] == ['req-1'] and run.result['error']['code'] == 'RequestForbidden.BillingStatus'
+
+
+def test_bad_vhost_makes_no_call(run_module):
+    api = fake()
+    run = run_module(module, {'vhost': 'https://push.example.com'}, api)
+    assert run.failed and run.result['path'] == 'vhost' and api.calls == []
+
+
+def test_round_trip_reports_no_change(run_module):
+    api = fake()
+    sources = run_module(module, {'vhost': VHOST}, api).result['relay_sources']
+    api.calls = []
+    for source in sources:
+        run = run_module(relay_module, source, api)
+        assert run.result['changed'] is False
+    assert api.writes() == []
