@@ -109,9 +109,11 @@ def request_ids_of(client):
     return list(getattr(client, 'request_ids', []) or [])
 
 
-def fail_from_error(module, error, **extra):
-    """fail_json for a VolcengineError: msg says what failed and what to do; error/request_id/http_status
-    carry the details. ``extra`` (e.g. request_ids, changed, diff) is added to the result as is."""
+def fail_from_error(module, error, context='', **extra):
+    """fail_json for a VolcengineError: msg says what failed and what to do, then ``context`` (e.g. what a
+    module had already applied); error/request_id/http_status carry the details. ``extra`` (e.g.
+    request_ids, changed, diff) is added to the result as is."""
     result = error.to_result()
     result.update(extra)
-    module.fail_json(msg=error.full_message(), **result)
+    message = error.full_message()
+    module.fail_json(msg='%s %s' % (message, context) if context else message, **result)

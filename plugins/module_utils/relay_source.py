@@ -6,8 +6,8 @@
 Three layers, each usable on its own:
 
 * API wrappers: ``describe``, ``update`` and ``delete`` over DescribeRelaySourceV3, UpdateRelaySourceV3 and
-  DeleteRelaySourceV3 (Version 2023-01-01).  They record every RequestId in an optional ``request_ids`` list,
-  also when the call fails, so a module can always report which calls it made.
+  DeleteRelaySourceV3 (Version 2023-01-01).  The client keeps the RequestId of every answer, so a module
+  reports the calls it made with ``module_support.request_ids_of(client)``.
 * Conversion and normalisation between the API's CamelCase shape and the modules' snake_case shape
   ``{'vhost', 'app', 'groups': [{'name', 'servers': [{'domain', 'protocol', 'params'}]}]}``.
 * Input validation and planning: pure functions, no I/O.
@@ -22,7 +22,6 @@ import ipaddress
 import re
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError
-from ansible_collections.volcengine.cloud.plugins.module_utils.module_support import fail_from_error
 
 API_VERSION = '2023-01-01'
 ACTION_DESCRIBE = 'DescribeRelaySourceV3'
@@ -249,22 +248,7 @@ def group_names(groups):
 # API wrappers
 # --------------------------------------------------------------------------------------------------------------
 
-def _record(request_ids, request_id):
-    if request_ids is not None and request_id:
-        request_ids.append(request_id)
-
-
-def _call(client, action, body, request_ids):
-    try:
-        response = client.call(action, API_VERSION, body)
-    except VolcengineError as error:
-        _record(request_ids, getattr(error, 'request_id', None))
-        raise
-    _record(request_ids, response.request_id)
-    return response
-
-
-def describe(client, vhost, app=None, group=None, request_ids=None):
+def describe(client, vhost, app=None, group=None):
     """Return the configurations the API lists, as snake_case dicts, filtered to the exact ``app``/``group``
     when given (the API may answer with more).  An empty list, a missing key and ResourceNotFound all mean
     "nothing configured" and return []."""
@@ -274,7 +258,7 @@ def describe(client, vhost, app=None, group=None, request_ids=None):
     if group is not None:
         body['Group'] = group
     try:
-        response = _call(client, ACTION_DESCRIBE, body, request_ids)
+        response = client.call(ACTION_DESCRIBE, API_VERSION, body)
     except VolcengineError as error:
         if error.code == 'ResourceNotFound':
             return []
@@ -289,23 +273,23 @@ def describe(client, vhost, app=None, group=None, request_ids=None):
     return configs
 
 
-def describe_app(client, vhost, app, request_ids=None):
+def describe_app(client, vhost, app):
     """The current groups of one app (a list, [] when nothing is configured), from one Describe call."""
     groups = []
-    for entry in describe(client, vhost, app, request_ids=request_ids):
+    for entry in describe(client, vhost, app):
         groups.extend(entry['groups'])
     return groups
 
 
-def update(client, vhost, app, groups, request_ids=None):
-    return _call(client, ACTION_UPDATE, {'Vhost': vhost, 'App': app, 'GroupDetails': groups_to_api(groups)}, request_ids)
+def update(client, vhost, app, groups):
+    return client.call(ACTION_UPDATE, API_VERSION, {'Vhost': vhost, 'App': app, 'GroupDetails': groups_to_api(groups)})
 
 
-def delete(client, vhost, app, group=None, request_ids=None):
+def delete(client, vhost, app, group=None):
     body = {'Vhost': vhost, 'App': app}
     if group is not None:
         body['Group'] = group
-    return _call(client, ACTION_DELETE, body, request_ids)
+    return client.call(ACTION_DELETE, API_VERSION, body)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -433,19 +417,19 @@ def planned_actions(plan, app, done=True):
     return actions
 
 
-def apply_plan(client, vhost, app, plan, desired, request_ids=None, actions=None):
+def apply_plan(client, vhost, app, plan, desired, actions=None):
     """Make the plan's writes: deletes first, then the update.  ``actions`` (a list) receives a sentence for
     each write that succeeded, so a caller can say what was applied when a later write fails."""
     actions = [] if actions is None else actions
     sentences = iter(planned_actions(plan, app))
     if plan['delete_app']:
-        delete(client, vhost, app, request_ids=request_ids)
+        delete(client, vhost, app)
         actions.append(next(sentences))
     for name in plan['delete_groups']:
-        delete(client, vhost, app, group=name, request_ids=request_ids)
+        delete(client, vhost, app, group=name)
         actions.append(next(sentences))
     if plan['update']:
-        update(client, vhost, app, desired, request_ids=request_ids)
+        update(client, vhost, app, desired)
         actions.append(next(sentences))
     return actions
 
@@ -458,35 +442,3 @@ def progress_message(plan, app, done):
     return ('Already applied: %s. Not applied: %s. Rerunning the task converges: it reads the current '
             'configuration again and makes only the changes still needed.'
             % ('; '.join(done), '; '.join(remaining) or 'nothing'))
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Module helpers
-# --------------------------------------------------------------------------------------------------------------
-
-def request_ids_made(client, recorded):
-    """Every RequestId of the run: the client's own list (retried attempts included) when it keeps one,
-    else the ids the wrappers recorded."""
-    from_client = getattr(client, 'request_ids', None)
-    if isinstance(from_client, list):
-        return list(from_client)
-    return list(recorded)
-
-
-class _AppendToMessage(object):
-    """Lets module_support.fail_from_error build the result while this module adds context to its msg."""
-
-    def __init__(self, module, context):
-        self._module = module
-        self._context = context
-
-    def fail_json(self, msg, **kwargs):
-        self._module.fail_json(msg='%s %s' % (msg, self._context) if self._context else msg, **kwargs)
-
-    def __getattr__(self, name):
-        return getattr(self._module, name)
-
-
-def fail_with_context(module, error, context='', **extra):
-    """module_support.fail_from_error, with ``context`` (e.g. what was already applied) appended to msg."""
-    fail_from_error(_AppendToMessage(module, context), error, **extra)

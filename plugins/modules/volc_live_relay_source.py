@@ -297,7 +297,8 @@ http_status:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError
-from ansible_collections.volcengine.cloud.plugins.module_utils.module_support import client_from_module, volcengine_argument_spec
+from ansible_collections.volcengine.cloud.plugins.module_utils.module_support import (
+    client_from_module, fail_from_error, request_ids_of, volcengine_argument_spec)
 from ansible_collections.volcengine.cloud.plugins.module_utils import relay_source
 
 
@@ -331,10 +332,9 @@ def main():
         module.fail_json(msg=str(error), path=error.path)
 
     client = client_from_module(module)
-    recorded = []
     plan, actions, current, after = relay_source.empty_plan(), [], [], []
     try:
-        current = relay_source.describe_app(client, vhost, app, request_ids=recorded)
+        current = relay_source.describe_app(client, vhost, app)
         if state == 'present':
             after = relay_source.desired_groups(current, listed, module.params['purge_groups'])
             plan = relay_source.plan_present(current, after)
@@ -342,17 +342,17 @@ def main():
             plan = relay_source.plan_absent(current, None if listed is None else [group['name'] for group in listed])
             after = relay_source.groups_after_deletes(current, plan)
         if relay_source.plan_changes(plan) and not module.check_mode:
-            relay_source.apply_plan(client, vhost, app, plan, after, request_ids=recorded, actions=actions)
+            relay_source.apply_plan(client, vhost, app, plan, after, actions=actions)
     except VolcengineError as error:
         context = relay_source.progress_message(plan, app, actions) or 'No write had succeeded; running the task again is safe.'
         if error.code == 'InvalidParam' and plan['update'] and relay_source.protocol_only_changes(
                 relay_source.groups_after_deletes(current, plan), after):
             context += ' ' + relay_source.PROTOCOL_CHANGE_HINT
-        relay_source.fail_with_context(module, error, context, changed=bool(actions), plan=plan, actions=actions,
-                                       request_ids=relay_source.request_ids_made(client, recorded))
+        fail_from_error(module, error, context, changed=bool(actions), plan=plan, actions=actions,
+                        request_ids=request_ids_of(client))
 
     result = dict(changed=relay_source.plan_changes(plan), relay_source=relay_source.config(vhost, app, after), plan=plan,
-                  actions=actions, request_ids=relay_source.request_ids_made(client, recorded))
+                  actions=actions, request_ids=request_ids_of(client))
     if module._diff:
         result['diff'] = dict(before=relay_source.config(vhost, app, current) if current else {},
                               after=relay_source.config(vhost, app, after) if after else {})

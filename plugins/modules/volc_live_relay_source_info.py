@@ -133,7 +133,8 @@ http_status:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError
-from ansible_collections.volcengine.cloud.plugins.module_utils.module_support import client_from_module, volcengine_argument_spec
+from ansible_collections.volcengine.cloud.plugins.module_utils.module_support import (
+    client_from_module, fail_from_error, request_ids_of, volcengine_argument_spec)
 from ansible_collections.volcengine.cloud.plugins.module_utils import relay_source
 
 
@@ -152,15 +153,13 @@ def main():
         module.fail_json(msg=str(error), path=error.path)
 
     client = client_from_module(module)
-    recorded = []
     try:
-        configs = relay_source.describe(client, vhost, app, group, request_ids=recorded)
+        configs = relay_source.describe(client, vhost, app, group)
     except VolcengineError as error:
-        relay_source.fail_with_context(module, error, relay_sources=[],
-                                       request_ids=relay_source.request_ids_made(client, recorded))
+        fail_from_error(module, error, relay_sources=[], request_ids=request_ids_of(client))
     if group is not None:
         configs = [entry for entry in configs if entry['groups']]
-    module.exit_json(changed=False, relay_sources=configs, request_ids=relay_source.request_ids_made(client, recorded))
+    module.exit_json(changed=False, relay_sources=configs, request_ids=request_ids_of(client))
 
 
 if __name__ == '__main__':

@@ -192,6 +192,16 @@ def test_fail_from_error_reports_code_message_request_id_status_and_advice():
     assert error.advice in result['msg']
 
 
+def test_fail_from_error_appends_context_after_the_advice():
+    module = make_module({'access_key': 'AK', 'secret_key': 'SK'})
+    error = VolcengineAPIError('bad', action='UpdateRelaySourceV3', code='InvalidParam', http_status=400, request_id='RID-1')
+    with pytest.raises(Failed) as caught:
+        module_support.fail_from_error(module, error, 'Already applied: deleted group b.')
+    message = caught.value.kwargs['msg']
+    assert message.endswith(' Already applied: deleted group b.')
+    assert message.index(error.advice) < message.index('Already applied')
+
+
 def test_request_ids_of():
     class Holder(object):
         request_ids = ['a', 'b']

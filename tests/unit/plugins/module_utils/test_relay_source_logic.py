@@ -190,9 +190,8 @@ def test_comparison_is_order_sensitive():
 def test_describe_nothing_configured(style):
     api = FakeRelaySourceAPI()
     api.describe_style = style
-    ids = []
-    assert rs.describe_app(api, VHOST, APP, request_ids=ids) == []
-    assert len(api.calls) == 1 and ids == ['req-1']
+    assert rs.describe_app(api, VHOST, APP) == []
+    assert len(api.calls) == 1
 
 
 def test_describe_filters_exact_app():
@@ -203,13 +202,12 @@ def test_describe_filters_exact_app():
     assert api.calls == [('DescribeRelaySourceV3', {'Vhost': VHOST, 'App': APP})]
 
 
-def test_describe_other_errors_raise_and_record_request_id():
+def test_describe_other_errors_raise_with_their_request_id():
     api = FakeRelaySourceAPI()
     api.fail_next('RequestForbidden', 403)
-    ids = []
-    with pytest.raises(VolcengineError):
-        rs.describe(api, VHOST, request_ids=ids)
-    assert ids == ['req-1']
+    with pytest.raises(VolcengineError) as raised:
+        rs.describe(api, VHOST)
+    assert raised.value.code == 'RequestForbidden' and raised.value.request_id == 'req-1'
 
 
 def test_update_and_delete_bodies():
@@ -355,11 +353,11 @@ def test_apply_plan_reports_progress_when_a_write_fails():
     api = FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, current)])
     api.fail_next('InternalError', 500, action='UpdateRelaySourceV3')
     plan = rs.plan_present(current, desired)
-    actions, ids = [], []
+    actions = []
     with pytest.raises(VolcengineError):
-        rs.apply_plan(api, VHOST, APP, plan, desired, request_ids=ids, actions=actions)
+        rs.apply_plan(api, VHOST, APP, plan, desired, actions=actions)
     assert actions == ['deleted group b', 'deleted group c', 'deleted group d']
-    assert ids == ['req-1', 'req-2', 'req-3', 'req-4']
+    assert [action for action, _body in api.calls] == ['DeleteRelaySourceV3'] * 3 + ['UpdateRelaySourceV3']
     message = rs.progress_message(plan, APP, actions)
     assert 'Already applied: deleted group b; deleted group c; deleted group d' in message
     assert 'Not applied: update groups a, c, b' in message
