@@ -297,11 +297,11 @@ def delete(client, vhost, app, group=None):
 # --------------------------------------------------------------------------------------------------------------
 
 def empty_plan():
-    return {'delete_app': False, 'delete_groups': [], 'update_groups': [], 'update': False}
+    return {'delete_app': False, 'delete_groups': [], 'update_groups': [], 'send_update': False}
 
 
 def plan_changes(plan):
-    return plan['delete_app'] or bool(plan['delete_groups']) or plan['update']
+    return plan['delete_app'] or bool(plan['delete_groups']) or plan['send_update']
 
 
 def desired_groups(current, listed, purge_groups):
@@ -356,7 +356,7 @@ def plan_present(current, desired):
     if plan['delete_app']:
         survivors = []
     if survivors != desired:
-        plan['update'] = True
+        plan['send_update'] = True
         plan['update_groups'] = list(desired_names)
     return plan
 
@@ -412,7 +412,7 @@ def planned_actions(plan, app, done=True):
         actions.append(delete_app % app)
     for name in plan['delete_groups']:
         actions.append(delete_group % name)
-    if plan['update']:
+    if plan['send_update']:
         actions.append(update_groups % ', '.join(plan['update_groups']))
     return actions
 
@@ -428,7 +428,7 @@ def apply_plan(client, vhost, app, plan, desired, actions=None):
     for name in plan['delete_groups']:
         delete(client, vhost, app, group=name)
         actions.append(next(sentences))
-    if plan['update']:
+    if plan['send_update']:
         update(client, vhost, app, desired)
         actions.append(next(sentences))
     return actions

@@ -249,12 +249,12 @@ plan:
       type: list
       elements: str
       sample: [backup]
-    update:
+    send_update:
       description: Whether C(UpdateRelaySourceV3) is called.
       type: bool
       sample: true
     update_groups:
-      description: The names of the groups sent in the update, in order (empty when RV(plan.update) is false).
+      description: The names of the groups sent in the update, in order (empty when RV(plan.send_update) is false).
       type: list
       elements: str
       sample: [primary]
@@ -345,7 +345,7 @@ def main():
             relay_source.apply_plan(client, vhost, app, plan, after, actions=actions)
     except VolcengineError as error:
         context = relay_source.progress_message(plan, app, actions) or 'No write had succeeded; running the task again is safe.'
-        if error.code == 'InvalidParam' and plan['update'] and relay_source.protocol_only_changes(
+        if error.code == 'InvalidParam' and plan['send_update'] and relay_source.protocol_only_changes(
                 relay_source.groups_after_deletes(current, plan), after):
             context += ' ' + relay_source.PROTOCOL_CHANGE_HINT
         fail_from_error(module, error, context, changed=bool(actions), plan=plan, actions=actions,

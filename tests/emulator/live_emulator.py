@@ -32,13 +32,9 @@ import threading
 import time
 import traceback
 
-try:
-    from http.server import BaseHTTPRequestHandler, HTTPServer
-    from socketserver import ThreadingMixIn
-    from urllib.parse import parse_qs, unquote, urlsplit
-except ImportError:  # pragma: no cover - Python 2 is not supported, but keep compile checks quiet
-    BaseHTTPRequestHandler = HTTPServer = ThreadingMixIn = object
-    parse_qs = unquote = urlsplit = None
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from socketserver import ThreadingMixIn
+from urllib.parse import parse_qs, unquote, urlsplit
 
 try:
     from volcengine.auth.MetaData import MetaData
@@ -615,7 +611,7 @@ class Emulator(object):
         body_hash = SDKUtil.sha256(body)
         if headers.get('x-content-sha256') != body_hash:
             raise APIError(401, 'SignatureDoesNotMatch', 'X-Content-Sha256 does not match the SHA-256 of the body received')
-        expected, _ = compute_signature(method, path, query, signed_headers, headers, body, key['secret_key'], x_date, REGION, SERVICE)
+        expected = compute_signature(method, path, query, signed_headers, headers, body, key['secret_key'], x_date, REGION, SERVICE)[0]
         if expected != signature.lower():
             raise APIError(401, 'SignatureDoesNotMatch', 'the request signature does not match the one computed with the secret key')
         return access_key
@@ -821,7 +817,7 @@ class Handler(BaseHTTPRequestHandler):
                 raise ControlError(400, 'the body is not JSON: %s' % exc) from None
 
         routes = {
-            ('requests', 'GET'): lambda: emulator.requests(),
+            ('requests', 'GET'): emulator.requests,
             ('requests', 'DELETE'): lambda: (emulator.clear_requests(), {'cleared': True})[1],
             ('state', 'GET'): emulator.state_document,
             ('state', 'PUT'): lambda: (emulator.set_state(document()), emulator.state_document())[1],
@@ -832,7 +828,7 @@ class Handler(BaseHTTPRequestHandler):
             ('settings', 'PUT'): lambda: emulator.update_settings(document()),
         }
         if (route, method) not in routes:
-            if any(name == route for name, _ in routes):
+            if any(name == route for name, _method in routes):
                 raise ControlError(405, 'method %s not allowed on %s%s' % (method, CONTROL_PREFIX, route))
             raise ControlError(404, 'no control endpoint %s%s (known: requests, state, faults, settings)' % (CONTROL_PREFIX, route))
         self._send(200, routes[(route, method)]())

@@ -183,7 +183,7 @@ def test_awx_credential_drives_an_ansible_runner_job(tmp_path, monkeypatch, emul
         'access_key': emulator.access_key, 'secret_key': emulator.secret_key, 'region': 'cn-north-1',
         'endpoint': emulator.url,
     })
-    assert set(envvars) <= {name for name in injectors['env']}
+    assert set(envvars) <= set(injectors['env'])
 
     first = run_like_awx(tmp_path, 'job1', envvars)
     assert first.status == 'successful', first.stdout.read()
@@ -201,5 +201,5 @@ def test_awx_credential_drives_an_ansible_runner_job(tmp_path, monkeypatch, emul
     assert [entry['action'] for entry in emulator.requests()] == ['DescribeRelaySourceV3']
 
     for job in (first, second):
-        output = job.stdout.read() + json.dumps([event for event in job.events], default=str)
+        output = job.stdout.read() + json.dumps(list(job.events), default=str)
         assert emulator.secret_key not in output

@@ -84,12 +84,12 @@ def test_lifecycle(emulator, run_playbook):
     assert all(item['signature_valid'] for item in log)
 
     expected_writes = {
-        'create': [UPDATE],
-        'reorder': [DELETE, UPDATE],
-        'add without purge': [DELETE, UPDATE],
-        'purge': [DELETE],
-        'delete one group': [DELETE],
-        'delete all': [DELETE],
+        'Create': [UPDATE],
+        'Reorder': [DELETE, UPDATE],
+        'Add without purge': [DELETE, UPDATE],
+        'Purge': [DELETE],
+        'Delete one group': [DELETE],
+        'Delete all': [DELETE],
     }
     for step, writes in expected_writes.items():
         check, real, again = run.task(step + ' (check)'), run.task(step), run.task(step + ' again')
@@ -102,29 +102,29 @@ def test_lifecycle(emulator, run_playbook):
         assert again['status'] == 'ok' and actions_of(log, again) == [DESCRIBE], step
         assert again['result']['relay_source'] == real['result']['relay_source'], step
 
-    create = run.task('create')['result']
+    create = run.task('Create')['result']
     assert create['diff']['before'] == {}
     assert create['diff']['after'] == create['relay_source'] == {'vhost': VHOST, 'app': 'live', 'groups': [
         {'name': 'relay1', 'servers': [{'domain': 'origin-a.example.org', 'protocol': 'rtmp', 'params': {}},
                                        {'domain': 'origin-b.example.org:1935', 'protocol': 'rtmp', 'params': {}}]},
         {'name': 'relay2', 'servers': [{'domain': '203.0.113.10', 'protocol': 'flv', 'params': {'domain': 'live.push.net'}}]}]}
     assert create['actions'] == ['updated groups relay1, relay2']
-    update_body = calls_of(log, run.task('create'))[1][1]
+    update_body = calls_of(log, run.task('Create'))[1][1]
     assert update_body['GroupDetails'][1] == {'Group': 'relay2', 'Servers': [
         {'RelaySourceDomain': '203.0.113.10', 'RelaySourceProtocol': 'flv', 'RelaySourceParams': {'domain': 'live.push.net'}}]}
 
-    reorder = run.task('reorder')['result']
+    reorder = run.task('Reorder')['result']
     assert [item['name'] for item in reorder['diff']['before']['groups']] == ['relay1', 'relay2']
     assert [item['name'] for item in reorder['diff']['after']['groups']] == ['relay2', 'relay1']
-    assert reorder['plan'] == {'delete_app': True, 'delete_groups': [], 'update': True, 'update_groups': ['relay2', 'relay1']}
+    assert reorder['plan'] == {'delete_app': True, 'delete_groups': [], 'send_update': True, 'update_groups': ['relay2', 'relay1']}
 
-    added = run.task('add without purge')['result']
+    added = run.task('Add without purge')['result']
     assert [item['name'] for item in added['relay_source']['groups']] == ['relay3', 'relay1', 'relay2']
-    purge = run.task('purge')['result']
-    assert purge['plan'] == {'delete_app': False, 'delete_groups': ['relay2'], 'update': False, 'update_groups': []}
-    assert calls_of(log, run.task('delete one group'))[1] == (DELETE, {'Vhost': VHOST, 'App': 'live', 'Group': 'relay3'})
-    assert calls_of(log, run.task('delete all'))[1] == (DELETE, {'Vhost': VHOST, 'App': 'live'})
-    assert run.task('delete all')['result']['diff']['after'] == {}
+    purge = run.task('Purge')['result']
+    assert purge['plan'] == {'delete_app': False, 'delete_groups': ['relay2'], 'send_update': False, 'update_groups': []}
+    assert calls_of(log, run.task('Delete one group'))[1] == (DELETE, {'Vhost': VHOST, 'App': 'live', 'Group': 'relay3'})
+    assert calls_of(log, run.task('Delete all'))[1] == (DELETE, {'Vhost': VHOST, 'App': 'live'})
+    assert run.task('Delete all')['result']['diff']['after'] == {}
     assert emulator.state()['RelaySourceConfigList'] == []
 
 
@@ -134,7 +134,7 @@ def test_check_mode_run_writes_nothing(emulator_replace, run_playbook):
                                 relay_task('delete other', app='other', state='absent')),
                        emulator=emulator_replace, check=True, diff=True)
     assert run.rc == 0, run
-    assert run.task('apply')['status'] == 'changed' and run.task('apply')['result']['plan']['update']
+    assert run.task('apply')['status'] == 'changed' and run.task('apply')['result']['plan']['send_update']
     assert emulator_replace.write_requests() == []
     assert [item['action'] for item in emulator_replace.requests()] == [DESCRIBE, DESCRIBE]
     assert group_names(emulator_replace) == ['old']

@@ -31,12 +31,12 @@ def test_info(emulator_replace, run_playbook):
     run = run_playbook('relay_source_info.yml', emulator=emulator, extra_vars={'vhost': VHOST}, check=False)
     assert run.failed_count == 1, run
 
-    error = run.task('error')['result']
+    error = run.task('Error')['result']
     assert error['error']['code'] == 'RequestForbidden.BillingStatus' and error['http_status'] == 403
     assert ERROR_ADVICE['RequestForbidden.BillingStatus'] in error['msg'] and error['request_id'] in error['msg']
 
-    assert run.task('empty vhost')['result']['relay_sources'] == []
-    every = run.task('every app')['result']
+    assert run.task('Empty vhost')['result']['relay_sources'] == []
+    every = run.task('Every app')['result']
     assert every['changed'] is False and len(every['request_ids']) == 1
     assert every['relay_sources'] == [
         {'vhost': VHOST, 'app': 'live', 'groups': [
@@ -46,12 +46,12 @@ def test_info(emulator_replace, run_playbook):
         {'vhost': VHOST, 'app': 'events.2026', 'groups': [
             {'name': 'keynote', 'servers': [{'domain': 'keynote.example.org:8080', 'protocol': 'flv', 'params': {}}]}]},
     ]
-    assert run.task('one app')['result']['relay_sources'] == every['relay_sources'][1:]
-    assert run.task('one group')['result']['relay_sources'] == [
+    assert run.task('One app')['result']['relay_sources'] == every['relay_sources'][1:]
+    assert run.task('One group')['result']['relay_sources'] == [
         {'vhost': VHOST, 'app': 'live', 'groups': every['relay_sources'][0]['groups'][1:]}]
-    assert run.task('missing group')['result']['relay_sources'] == []
+    assert run.task('Missing group')['result']['relay_sources'] == []
 
-    round_trip = run.task('round trip')
+    round_trip = run.task('Round trip')
     assert round_trip['status'] == 'ok' and [item['changed'] for item in round_trip['result']['results']] == [False, False]
     assert emulator.write_requests() == []
-    assert run.task('read in check mode')['result']['relay_sources'] == every['relay_sources']
+    assert run.task('Read in check mode')['result']['relay_sources'] == every['relay_sources']

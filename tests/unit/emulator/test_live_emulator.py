@@ -306,7 +306,7 @@ def test_unknown_action_and_version(emu, client):
 
 
 def test_request_ids_are_unique(emu, client):
-    ids = {client.describe(VHOST).json['ResponseMetadata']['RequestId'] for _ in range(20)}
+    ids = {client.describe(VHOST).json['ResponseMetadata']['RequestId'] for _attempt in range(20)}
     assert len(ids) == 20
 
 
@@ -314,7 +314,7 @@ def test_request_ids_are_unique(emu, client):
 
 def test_throttling_after_ten_rapid_requests(emu, client):
     emu.settings(rate_limit=10)
-    prepared = [client.prepare(DESCRIBE, {'Vhost': VHOST}) for _ in range(40)]
+    prepared = [client.prepare(DESCRIBE, {'Vhost': VHOST}) for _attempt in range(40)]
     session = requests.Session()
     statuses, codes = [], []
     for url, headers, data in prepared:
@@ -332,14 +332,14 @@ def test_throttling_after_ten_rapid_requests(emu, client):
     time.sleep(0.25)
     assert client.describe(VHOST).status == 200, 'tokens refill at the configured rate'
     emu.settings(rate_limit=0)
-    assert all(client.describe(VHOST).status == 200 for _ in range(15))
+    assert all(client.describe(VHOST).status == 200 for _attempt in range(15))
 
 
 def test_throttling_is_per_access_key():
     keys = [{'access_key': 'AKLTone', 'secret_key': 's1'}, {'access_key': 'AKLTtwo', 'secret_key': 's2'}]
     with Emulator(rate_limit=2, credentials=keys) as emu:
         one, two = SDKClient(emu), SDKClient(emu, access_key='AKLTtwo', secret_key='s2')
-        assert [one.describe(VHOST).status for _ in range(3)][:2] == [200, 200]
+        assert [one.describe(VHOST).status for _attempt in range(3)][:2] == [200, 200]
         assert one.describe(VHOST).code == 'FlowLimitExceeded'
         assert two.describe(VHOST).status == 200
 
@@ -364,7 +364,7 @@ def test_fault_defaults_count_actions_filter_and_fifo(emu, client):
     assert len(emu.faults()) == 2
     assert client.describe(VHOST).code == 'CommonErr', 'the first fault does not match Describe; the second does'
     assert client.describe(VHOST).status == 200
-    assert [client.update(VHOST, 'live', [group('a')]).code for _ in range(3)] == ['InternalError', 'InternalError', None]
+    assert [client.update(VHOST, 'live', [group('a')]).code for _attempt in range(3)] == ['InternalError', 'InternalError', None]
     assert emu.faults() == []
     emu.inject_fault(kind='error', count=5)
     emu.clear_faults()

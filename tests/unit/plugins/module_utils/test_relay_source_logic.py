@@ -233,37 +233,37 @@ def test_plan_no_change():
 
 def test_plan_create():
     assert rs.plan_present([], [group('a'), group('b')]) == {
-        'delete_app': False, 'delete_groups': [], 'update': True, 'update_groups': ['a', 'b']}
+        'delete_app': False, 'delete_groups': [], 'send_update': True, 'update_groups': ['a', 'b']}
 
 
 def test_plan_remove_trailing_group_needs_no_update():
     assert rs.plan_present([group('a'), group('b'), group('c')], [group('a'), group('b')]) == {
-        'delete_app': False, 'delete_groups': ['c'], 'update': False, 'update_groups': []}
+        'delete_app': False, 'delete_groups': ['c'], 'send_update': False, 'update_groups': []}
 
 
 def test_plan_reorder_deletes_groups_out_of_place():
     plan = rs.plan_present([group('a'), group('b'), group('c')], [group('a'), group('c'), group('b')])
-    assert plan == {'delete_app': False, 'delete_groups': ['b', 'c'], 'update': True, 'update_groups': ['a', 'c', 'b']}
+    assert plan == {'delete_app': False, 'delete_groups': ['b', 'c'], 'send_update': True, 'update_groups': ['a', 'c', 'b']}
 
 
 def test_plan_everything_out_of_place_uses_app_delete():
     plan = rs.plan_present([group('a'), group('b')], [group('b'), group('a')])
-    assert plan == {'delete_app': True, 'delete_groups': [], 'update': True, 'update_groups': ['b', 'a']}
+    assert plan == {'delete_app': True, 'delete_groups': [], 'send_update': True, 'update_groups': ['b', 'a']}
 
 
 def test_plan_single_group_replaced_deletes_that_group():
     plan = rs.plan_present([group('a')], [group('b')])
-    assert plan == {'delete_app': False, 'delete_groups': ['a'], 'update': True, 'update_groups': ['b']}
+    assert plan == {'delete_app': False, 'delete_groups': ['a'], 'send_update': True, 'update_groups': ['b']}
 
 
 def test_plan_change_in_place_is_only_an_update():
     plan = rs.plan_present([group('a'), group('b')], [group('a', 'new.example.org'), group('b')])
-    assert plan == {'delete_app': False, 'delete_groups': [], 'update': True, 'update_groups': ['a', 'b']}
+    assert plan == {'delete_app': False, 'delete_groups': [], 'send_update': True, 'update_groups': ['a', 'b']}
 
 
 def test_plan_empty_desired_deletes_app():
     assert rs.plan_present([group('a'), group('b')], [])['delete_app']
-    assert rs.plan_present([group('a')], []) == {'delete_app': False, 'delete_groups': ['a'], 'update': False, 'update_groups': []}
+    assert rs.plan_present([group('a')], []) == {'delete_app': False, 'delete_groups': ['a'], 'send_update': False, 'update_groups': []}
 
 
 def test_desired_groups_purge_false_appends_unlisted_in_order():

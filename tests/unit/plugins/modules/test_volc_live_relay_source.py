@@ -37,7 +37,7 @@ def test_create_then_noop(run_module, update_mode):
     api = fake(update_mode=update_mode)
     run = run_module(module, args(groups=TWO_GROUPS), api)
     assert run.result['changed'] is True
-    assert run.result['plan'] == {'delete_app': False, 'delete_groups': [], 'update': True, 'update_groups': ['relay1', 'relay2']}
+    assert run.result['plan'] == {'delete_app': False, 'delete_groups': [], 'send_update': True, 'update_groups': ['relay1', 'relay2']}
     assert run.result['actions'] == ['updated groups relay1, relay2']
     assert run.result['relay_source'] == {'vhost': VHOST, 'app': APP, 'groups': TWO_GROUPS}
     assert run.result['request_ids'] == ['req-1', 'req-2']
@@ -56,7 +56,7 @@ def test_check_mode_makes_no_write_and_diff(run_module):
     assert run.result['changed'] is True
     assert api.writes() == []
     assert run.result['actions'] == []
-    assert run.result['plan']['update'] is True
+    assert run.result['plan']['send_update'] is True
     assert run.result['diff'] == {'before': {'vhost': VHOST, 'app': APP, 'groups': [group('relay1')]},
                                   'after': {'vhost': VHOST, 'app': APP, 'groups': TWO_GROUPS}}
     assert api.groups_of(VHOST, APP)[0]['Group'] == 'relay1'
@@ -94,7 +94,7 @@ def test_purge_false_keeps_unlisted_groups(run_module):
 def test_purge_true_deletes_unlisted_group_without_update(run_module):
     api = fake(TWO_GROUPS)
     run = run_module(module, args(groups=TWO_GROUPS[:1]), api)
-    assert run.result['plan'] == {'delete_app': False, 'delete_groups': ['relay2'], 'update': False, 'update_groups': []}
+    assert run.result['plan'] == {'delete_app': False, 'delete_groups': ['relay2'], 'send_update': False, 'update_groups': []}
     assert run.result['actions'] == ['deleted group relay2']
     assert [call[0] for call in api.calls] == ['DescribeRelaySourceV3', 'DeleteRelaySourceV3']
 
