@@ -38,6 +38,8 @@ def assemble(build_root):
         source = os.path.join(REPO_ROOT, name)
         destination = os.path.join(target, name)
         if os.path.isfile(destination) and filecmp.cmp(source, destination, shallow=False):
+            if os.stat(source).st_mode != os.stat(destination).st_mode:
+                shutil.copymode(source, destination)  # sanity's shebang test checks execute bits
             continue
         os.makedirs(os.path.dirname(destination), exist_ok=True)
         shutil.copy2(source, destination)
@@ -45,12 +47,19 @@ def assemble(build_root):
         relative_directory = os.path.relpath(directory, target)
         if relative_directory.split(os.sep)[:2] == ["tests", "output"]:
             continue  # ansible-test's own results and caches
+        if relative_directory.split(os.sep)[0] == ".git":
+            continue  # the copy's own repository, see below
         for file_name in files:
             relative = os.path.normpath(os.path.join(relative_directory, file_name))
             if relative not in wanted and not relative.endswith(".pyc"):
                 os.remove(os.path.join(directory, file_name))
         if directory != target and not os.listdir(directory):
             os.rmdir(directory)
+    # ansible-test and ansible-lint list files with git when they find a repository above them.  The
+    # copy lies in the source repository's git-ignored build/ folder, where they would see nothing, so
+    # the copy gets an empty repository of its own: its untracked, non-ignored files are the collection.
+    if not os.path.exists(os.path.join(target, ".git")):
+        subprocess.check_call(["git", "init", "--quiet", target])
     return target
 
 

@@ -1,0 +1,290 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, volcengine.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A bad day, for real: faults injected into the emulator, typos from a tired operator, -vvvv in a shared log,
+a self-signed certificate, and 20 forks at once. Every scenario runs the real module through ansible-playbook."""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import re
+
+import pytest
+import yaml
+
+from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator
+
+MODULE = 'volcengine.cloud.volc_live_relay_source'
+VHOST = 'push.example.com'
+
+
+def playbook(*tasks, **play_options):
+    play = {'name': 'Reliability scenario', 'hosts': play_options.pop('hosts', 'localhost'), 'gather_facts': False,
+            'tasks': list(tasks)}
+    play.update(play_options)
+    return yaml.safe_dump([play], sort_keys=False)
+
+
+def relay_task(name='Apply relay source', ignore_errors=False, **options):
+    arguments = {'vhost': VHOST, 'app': 'live'}
+    arguments.update(options)
+    task = {'name': name, MODULE: arguments}
+    if ignore_errors:
+        task['ignore_errors'] = True
+    return task
+
+
+def api_config(app, *groups):
+    """A config in the API's own shape: groups are (name, [domain, ...])."""
+    return {'Vhost': VHOST, 'App': app, 'GroupDetails': [
+        {'Group': name, 'Servers': [{'RelaySourceDomain': domain, 'RelaySourceProtocol': 'rtmp', 'RelaySourceParams': {}}
+                                    for domain in domains]} for name, domains in groups]}
+
+
+def group_names(emulator, app='live'):
+    for config in emulator.state()['RelaySourceConfigList']:
+        if config['App'] == app:
+            return [group['Group'] for group in config['GroupDetails']]
+    return []
+
+
+def server_domains(emulator, app, group):
+    for config in emulator.state()['RelaySourceConfigList']:
+        if config['App'] == app:
+            for detail in config['GroupDetails']:
+                if detail['Group'] == group:
+                    return [server['RelaySourceDomain'] for server in detail['Servers']]
+    return None
+
+
+DESIRED_GROUPS = [{'name': 'primary', 'servers': [{'domain': 'origin-a.example.org'}, {'domain': 'origin-b.example.org:1935'}]}]
+
+
+# --- transient faults: retried until they pass ------------------------------------------------------------
+
+TRANSIENT_FAULTS = [
+    pytest.param({'kind': 'error', 'status': 429, 'code': 'FlowLimitExceeded', 'count': 3}, id='429-burst'),
+    pytest.param({'kind': 'error', 'status': 429, 'code': 'FlowLimitExceeded', 'count': 1, 'retry_after': 1}, id='429-retry-after'),
+    pytest.param({'kind': 'error', 'status': 500, 'code': 'InternalError', 'count': 2}, id='500'),
+    pytest.param({'kind': 'error', 'status': 502, 'code': 'InternalServiceError', 'count': 2}, id='502'),
+    pytest.param({'kind': 'error', 'status': 503, 'code': 'ServiceUnavailableTemp', 'count': 2}, id='503'),
+    pytest.param({'kind': 'error', 'status': 504, 'code': 'InternalServiceTimeout', 'count': 2}, id='504'),
+    pytest.param({'kind': 'drop', 'count': 2}, id='dropped-connection'),
+    pytest.param({'kind': 'html', 'count': 2}, id='html-502-page'),
+    pytest.param({'kind': 'commonerr', 'count': 1}, id='commonerr-http-200'),
+    pytest.param({'kind': 'delay', 'delay': 3.0, 'count': 1}, id='slow-beyond-timeout'),
+]
+
+
+@pytest.mark.parametrize('fault', TRANSIENT_FAULTS)
+@pytest.mark.parametrize('action', ['DescribeRelaySourceV3', 'UpdateRelaySourceV3'])
+def test_transient_fault_is_retried_and_the_task_converges(fault, action, emulator_replace, run_playbook):
+    emulator_replace.inject_fault(actions=[action], **fault)
+    run = run_playbook(playbook(relay_task(groups=DESIRED_GROUPS, timeout=1)), emulator=emulator_replace)
+    assert run.rc == 0, run
+    result = run.task('Apply relay source')
+    assert result['status'] == 'changed'
+    assert group_names(emulator_replace) == ['primary']
+    faulted = [entry for entry in emulator_replace.requests() if entry.get('fault')]
+    assert faulted, 'the fault was never applied'
+
+    emulator_replace.clear_requests()
+    rerun = run_playbook(playbook(relay_task(groups=DESIRED_GROUPS)), emulator=emulator_replace)
+    assert rerun.task('Apply relay source')['status'] == 'ok'
+    assert [entry['action'] for entry in emulator_replace.requests()] == ['DescribeRelaySourceV3']
+
+
+PERSISTENT_FAULTS = [
+    pytest.param({'kind': 'error', 'status': 503, 'code': 'ServiceUnavailableTemp'}, 'ServiceUnavailableTemp', id='503'),
+    pytest.param({'kind': 'html'}, '502', id='html-502-page'),
+    pytest.param({'kind': 'commonerr'}, 'CommonErr', id='commonerr-http-200'),
+    pytest.param({'kind': 'drop'}, 'connect', id='dropped-connection'),
+]
+
+
+@pytest.mark.parametrize('fault, expected_text', PERSISTENT_FAULTS)
+def test_persistent_fault_fails_clearly_and_writes_nothing(fault, expected_text, emulator_replace, run_playbook):
+    emulator_replace.inject_fault(count=50, **fault)
+    run = run_playbook(playbook(relay_task(groups=DESIRED_GROUPS, max_retries=2, ignore_errors=True)), emulator=emulator_replace)
+    result = run.task('Apply relay source')
+    assert result['status'] == 'failed'
+    assert expected_text.lower() in result['result']['msg'].lower()
+    assert 'DescribeRelaySourceV3' in result['result']['msg']
+    assert 'Traceback' not in json.dumps(result['result'])
+    assert len(emulator_replace.requests()) == 3, 'one try and max_retries=2 retries'
+    assert emulator_replace.state()['RelaySourceConfigList'] == []
+
+
+def test_throttling_code_that_means_already_exists_is_not_retried(emulator_replace, run_playbook):
+    emulator_replace.inject_fault(kind='error', status=429, code='RequestLimitExceeded.Exist', count=5)
+    run = run_playbook(playbook(relay_task(groups=DESIRED_GROUPS, ignore_errors=True)), emulator=emulator_replace)
+    assert run.task('Apply relay source')['status'] == 'failed'
+    result = run.task('Apply relay source')['result']
+    assert result['error']['code'] == 'RequestLimitExceeded.Exist'
+    assert result['http_status'] == 429
+    assert len(emulator_replace.requests()) == 1
+
+
+def test_failure_between_group_delete_and_update_says_what_was_applied(emulator, run_playbook):
+    emulator.set_state([api_config('live', ('primary', ['old-origin.example.org']), ('legacy', ['legacy.example.org']))])
+    emulator.inject_fault(kind='error', status=400, code='InvalidParam', count=1, actions=['UpdateRelaySourceV3'])
+
+    run = run_playbook(playbook(relay_task(groups=DESIRED_GROUPS, ignore_errors=True)), emulator=emulator)
+    assert run.task('Apply relay source')['status'] == 'failed'
+    result = run.task('Apply relay source')['result']
+    assert 'legacy' in result['msg'], 'the message must say the legacy group was already deleted'
+    assert any('legacy' in action for action in result['actions'])
+    assert result['error']['code'] == 'InvalidParam'
+    # The emulator holds exactly what the message says: legacy gone, primary not yet updated.
+    assert group_names(emulator) == ['primary']
+    assert server_domains(emulator, 'live', 'primary') == ['old-origin.example.org']
+
+    rerun = run_playbook(playbook(relay_task(groups=DESIRED_GROUPS)), emulator=emulator)
+    assert rerun.task('Apply relay source')['status'] == 'changed'
+    assert server_domains(emulator, 'live', 'primary') == ['origin-a.example.org', 'origin-b.example.org:1935']
+    final = run_playbook(playbook(relay_task(groups=DESIRED_GROUPS)), emulator=emulator)
+    assert final.task('Apply relay source')['status'] == 'ok'
+
+
+# --- bad input: named field, zero calls, no traceback ------------------------------------------------------
+
+def servers(*domains):
+    return [{'domain': domain} for domain in domains]
+
+
+BAD_INPUTS = [
+    ({'app': ''}, 'app'),
+    ({'app': 'a' * 31}, 'app'),
+    ({'app': 'live/stream'}, 'app'),
+    ({'app': 'live stream'}, 'app'),
+    ({'app': u'直播'}, 'app'),
+    ({'vhost': ''}, 'vhost'),
+    ({'vhost': 'https://push.example.com'}, 'vhost'),
+    ({'groups': [{'name': 'a', 'servers': servers('rtmp://origin.example.org')}]}, 'groups[0].servers[0].domain'),
+    ({'groups': [{'name': 'a', 'servers': servers('http://origin.example.org')}]}, 'groups[0].servers[0].domain'),
+    ({'groups': [{'name': 'a', 'servers': servers('origin.example.org/live')}]}, 'groups[0].servers[0].domain'),
+    ({'groups': [{'name': 'a', 'servers': servers('origin.example.org:0')}]}, 'groups[0].servers[0].domain'),
+    ({'groups': [{'name': 'a', 'servers': servers('origin.example.org:65536')}]}, 'groups[0].servers[0].domain'),
+    ({'groups': [{'name': 'a', 'servers': servers('origin.example.org:port')}]}, 'groups[0].servers[0].domain'),
+    ({'groups': [{'name': 'a', 'servers': servers('')}]}, 'groups[0].servers[0].domain'),
+    ({'groups': [{'name': 'a', 'servers': servers('origin example.org')}]}, 'groups[0].servers[0].domain'),
+    ({'groups': [{'name': 'a', 'servers': servers(u'örigin_bad!.example.org')}]}, 'groups[0].servers[0].domain'),
+    ({'groups': [{'name': 'a', 'servers': servers('ok.example.org', 'https://b.example.org')}]}, 'groups[0].servers[1].domain'),
+    ({'groups': [{'name': 'a', 'servers': servers(*['o%d.example.org' % n for n in range(11)])}]}, 'groups[0].servers'),
+    ({'groups': [{'name': 'a', 'servers': []}]}, 'groups[0].servers'),
+    ({'groups': [{'name': 'a'}]}, 'groups[0].servers'),
+    ({'groups': [{'name': 'a', 'servers': servers('a.example.org')}, {'name': 'a', 'servers': servers('b.example.org')}]},
+     'groups[1].name'),
+    ({'groups': [{'name': '', 'servers': servers('a.example.org')}]}, 'groups[0].name'),
+    ({'groups': [{'name': 'a', 'servers': [{'domain': 'a.example.org', 'params': {'port': 1935}}]}]},
+     'groups[0].servers[0].params'),
+    ({'groups': [{'name': 'a', 'servers': [{'domain': 'a.example.org', 'params': {'': 'x'}}]}]}, 'groups[0].servers[0].params'),
+    ({'groups': [{'name': 'a', 'servers': [{'domain': 'a.example.org', 'protocol': 'hls'}]}]}, 'protocol'),
+    ({'groups': [{'name': 'a', 'servers': [{'domain': 'a.example.org', 'weight': 3}]}]}, 'weight'),
+    ({'groups': [{'name': 'a', 'servers': servers('a.example.org'), 'priority': 1}]}, 'priority'),
+    ({'groups': {'name': 'primary'}}, 'groups'),
+    ({'state': 'present', 'groups': None}, 'groups'),
+    ({'purge_groups': 'sometimes', 'groups': [{'name': 'a', 'servers': servers('a.example.org')}]}, 'purge_groups'),
+]
+
+
+def test_bad_inputs_fail_naming_the_field_with_zero_api_calls(emulator_replace, run_playbook):
+    tasks = []
+    for index, (options, _field) in enumerate(BAD_INPUTS):
+        arguments = {'groups': DESIRED_GROUPS}  # valid unless the case itself breaks them
+        arguments.update(options)
+        tasks.append(relay_task(name='bad input %d' % index, ignore_errors=True, **arguments))
+    run = run_playbook(playbook(*tasks), emulator=emulator_replace)
+    assert len(BAD_INPUTS) >= 25
+    for index, (options, field) in enumerate(BAD_INPUTS):
+        result = run.task('bad input %d' % index)
+        assert result['status'] == 'failed', (options, result)
+        assert field in result['result']['msg'], (options, result['result']['msg'])
+        # ansible-core 2.19 puts exception: "(traceback unavailable)" in every fail_json result; a real one has frames.
+        assert 'Traceback (most recent call last)' not in json.dumps(result['result']), (options, result)
+        assert 'File "' not in result['result'].get('exception', ''), (options, result)
+    assert emulator_replace.requests() == []
+
+
+# --- secrets never leave, even at -vvvv ---------------------------------------------------------------------
+
+DISTINCTIVE = {'access_key': 'AKLTdistinctiveKEY0001', 'secret_key': 'SeCrEt-zebra-quartz-9917',
+               'session_token': 'STStoken-marmalade-4411'}
+_HEX64 = re.compile(r'\b[0-9a-f]{64}\b')
+
+
+@pytest.fixture
+def sts_emulator():
+    with Emulator(update_mode='replace', rate_limit=0, credentials=[DISTINCTIVE]) as running:
+        yield running
+
+
+def assert_no_secret(text):
+    assert DISTINCTIVE['secret_key'] not in text
+    assert DISTINCTIVE['session_token'] not in text
+    assert 'Signature=' not in text
+    assert 'Authorization:' not in text
+    assert 'HMAC-SHA256 Credential=' not in text
+    assert not _HEX64.search(text), 'a 64-hex string (a signature or signing hash) reached the output'
+
+
+@pytest.mark.parametrize('scenario', ['success', 'api-error', 'retried-then-failed', 'bad-secret'])
+def test_no_secret_in_any_output_at_vvvv(scenario, sts_emulator, run_playbook):
+    env = {'VOLCENGINE_ACCESS_KEY': DISTINCTIVE['access_key'], 'VOLCENGINE_SECRET_KEY': DISTINCTIVE['secret_key'],
+           'VOLCENGINE_SESSION_TOKEN': DISTINCTIVE['session_token']}
+    if scenario == 'api-error':
+        sts_emulator.inject_fault(kind='error', status=403, code='RequestForbidden.BillingStatus')
+    elif scenario == 'retried-then-failed':
+        sts_emulator.inject_fault(kind='error', status=503, code='ServiceUnavailableTemp', count=10)
+    elif scenario == 'bad-secret':
+        env['VOLCENGINE_SECRET_KEY'] = DISTINCTIVE['secret_key'] + 'x'
+    tasks = [relay_task(groups=DESIRED_GROUPS, max_retries=1, ignore_errors=True),
+             {'name': 'Explicit options', MODULE: {'vhost': VHOST, 'app': 'live', 'groups': DESIRED_GROUPS, 'max_retries': 1,
+                                                   'secret_key': env['VOLCENGINE_SECRET_KEY'],
+                                                   'session_token': DISTINCTIVE['session_token']},
+              'ignore_errors': True}]
+    run = run_playbook(playbook(*tasks), emulator=sts_emulator, verbosity=4, env=env)
+    expected = 'ok' if scenario == 'success' else 'failed'
+    assert run.task('Apply relay source')['status'] in (expected, 'changed' if expected == 'ok' else expected)
+    assert_no_secret(run.stdout)
+    assert_no_secret(run.stderr)
+    assert_no_secret(json.dumps(run.results))
+    if scenario == 'bad-secret':
+        assert run.task('Apply relay source')['result']['error']['code'] == 'SignatureDoesNotMatch'
+
+
+# --- TLS ----------------------------------------------------------------------------------------------------
+
+def test_tls_verification_is_on_by_default_and_a_ca_bundle_fixes_it(run_playbook):
+    with Emulator(update_mode='replace', rate_limit=0, tls=True) as tls_emulator:
+        assert tls_emulator.url.startswith('https://127.0.0.1:')
+        refused = run_playbook(playbook(relay_task(groups=DESIRED_GROUPS, max_retries=0, ignore_errors=True)), emulator=tls_emulator)
+        assert refused.task('Apply relay source')['status'] == 'failed'
+        result = refused.task('Apply relay source')['result']
+        assert 'certificate' in result['msg'].lower()
+        assert 'ca_bundle' in result['msg']
+        assert tls_emulator.requests() == []
+
+        trusted = run_playbook(playbook(relay_task(groups=DESIRED_GROUPS, ca_bundle=tls_emulator.ca_cert)), emulator=tls_emulator)
+        assert trusted.task('Apply relay source')['status'] == 'changed', trusted
+        assert group_names(tls_emulator) == ['primary']
+
+
+# --- concurrency ----------------------------------------------------------------------------------------------
+
+def test_twenty_forks_on_one_vhost_end_with_every_app_correct(run_playbook):
+    apps = ['app%02d' % number for number in range(20)]
+    inventory = ''.join('%s ansible_connection=local\n' % app for app in apps)
+    task = {'name': 'Apply relay source per app', MODULE: {
+        'vhost': VHOST, 'app': '{{ inventory_hostname }}',
+        'groups': [{'name': 'primary', 'servers': [{'domain': '{{ inventory_hostname }}-origin.example.org'}]}]}}
+    with Emulator(update_mode='merge', rate_limit=10) as limited:
+        run = run_playbook(playbook(task, hosts='all'), emulator=limited, forks=20, inventory=inventory,
+                           env={'VOLCENGINE_RATE_LIMIT': '10'})
+        assert run.rc == 0, run
+        assert run.failed_count == 0
+        assert run.changed_count == 20
+        for app in apps:
+            assert server_domains(limited, app, 'primary') == ['%s-origin.example.org' % app]
+        throttled = [entry for entry in limited.requests() if entry['http_status'] == 429]
+        assert len(throttled) <= 4, 'the shared client-side limiter should keep 20 forks under the API limit'
