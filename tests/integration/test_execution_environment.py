@@ -17,8 +17,8 @@ COLLECTION_DIR = pathlib.Path(__file__).resolve().parents[2]
 BIN_DIR = os.path.dirname(sys.executable)
 
 
-def run(*command):
-    completed = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300)
+def run(*command, **options):
+    completed = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300, **options)
     assert completed.returncode == 0, '%s\n%s\n%s' % (' '.join(command), completed.stdout, completed.stderr)
     return completed.stdout
 
@@ -28,9 +28,12 @@ def test_ansible_builder_introspect_lists_requests_from_the_built_collection(tmp
         '--output-path', str(tmp_path))
     tarball = next(tmp_path.glob('volcengine-cloud-*.tar.gz'))
     installed = tmp_path / 'collections'
-    run(os.path.join(BIN_DIR, 'ansible-galaxy'), 'collection', 'install', '--offline', '-p', str(installed), str(tarball))
+    # Outside the source tree: run from inside an ansible_collections/ folder, ansible-galaxy would find the
+    # collection "already installed" and install nothing.
+    run(os.path.join(BIN_DIR, 'ansible-galaxy'), 'collection', 'install', '--offline', '--force', '-p', str(installed),
+        str(tarball), cwd=str(tmp_path))
 
-    report = yaml.safe_load(run(os.path.join(BIN_DIR, 'ansible-builder'), 'introspect', str(installed)))
+    report = yaml.safe_load(run(os.path.join(BIN_DIR, 'ansible-builder'), 'introspect', str(installed), cwd=str(tmp_path)))
 
     # ansible-builder 3 lists 'requests>=2.20  # from collection volcengine.cloud'
     assert [line for line in report['python'] if 'volcengine.cloud' in line] == ['requests>=2.20  # from collection volcengine.cloud']
