@@ -143,7 +143,15 @@ def measure_throughput(harness, workdir, apps, forks, rate_limit):
             'failed_tasks': recap_count(completed, 'failed'), 'apps_configured': configured}
 
 
-def render_report(calls, overhead, throughput):
+def measure_controller_floor(harness, workdir, apps, forks):
+    """The same inventory and forks running ansible.builtin.ping: what the controller alone needs, no API."""
+    inventory = ''.join('app%03d ansible_connection=local\n' % number for number in range(apps))
+    playbook = write_playbook(workdir, 'controller_floor', [{'name': 'Ping', 'ansible.builtin.ping': {}}], hosts='all')
+    with harness(update_mode='replace', rate_limit=0) as emulator:
+        return run_playbook(playbook, emulator, workdir, forks=forks, inventory=inventory)[0]
+
+
+def render_report(calls, overhead, throughput, controller_floor):
     lines = ['# volc_live_relay_source benchmark', '',
              'Controller: %s, Python %s, %d cores. Emulator on 127.0.0.1.' % (
                  sys.platform, sys.version.split()[0], os.cpu_count() or 0), '',
@@ -158,6 +166,10 @@ def render_report(calls, overhead, throughput):
               '', '## Throughput under the 10 requests/second API limit', '',
               '| client limiter | apps | forks | wall (s) | successful calls | floor (s) | % of ceiling | 429s | failed tasks |',
               '|---|---|---|---|---|---|---|---|---|']
+    lines.insert(len(lines) - 2, 'Controller floor: the same %d hosts with forks=%d running ansible.builtin.ping (no API call) '
+                 'take %.1f s on this machine; a run cannot beat max(API floor, controller floor).' % (
+                     throughput[0]['apps'], throughput[0]['forks'], controller_floor))
+    lines.insert(len(lines) - 2, '')
     for row in throughput:
         lines.append('| %s | %d | %d | %.1f | %d | %.1f | %.0f %% | %d | %d |' % (
             'on (%g/s)' % row['client_rate_limit'] if row['client_rate_limit'] else 'off', row['apps'], row['forks'],
@@ -183,8 +195,9 @@ def main():
             calls = measure_api_calls(emulator, workdir)
             overhead = measure_overhead(emulator, workdir, args.runs)
         throughput = [measure_throughput(Emulator, workdir, args.apps, args.forks, rate_limit) for rate_limit in (0, 10)]
+        controller_floor = measure_controller_floor(Emulator, workdir, args.apps, args.forks)
 
-    report = render_report(calls, overhead, throughput)
+    report = render_report(calls, overhead, throughput, controller_floor)
     os.makedirs(os.path.dirname(args.report), exist_ok=True)
     with open(args.report, 'w', encoding='utf-8') as report_file:
         report_file.write(report)
