@@ -76,9 +76,10 @@ def last_matching_line(pattern):
 
 def sanity_detail(output):
     """'N of M failed: test, test' from ansible-test's closing lines, or the number of tests run."""
-    match = re.search(r"The (\d+) sanity test\(s\) listed below \(out of (\d+)\) failed.*\n((?:\S+\n?)*)", output)
+    match = re.search(r"The (\d+) sanity test\(s\) listed below \(out of (\d+)\) failed.*\n((?:.+\n?)*)", output)
     if match:
-        return "%s of %s failed: %s" % (match.group(1), match.group(2), ", ".join(match.group(3).split()))
+        failed = [line.strip() for line in match.group(3).splitlines() if line.strip()]
+        return "%s of %s failed: %s" % (match.group(1), match.group(2), ", ".join(failed))
     fatal = re.findall(r"^FATAL: (.*)", output, re.MULTILINE)
     if fatal:
         return fatal[-1][:150]
