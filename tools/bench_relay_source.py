@@ -4,8 +4,13 @@
 Measures, in one run on this controller:
   1. API calls per scenario (no-op, create, update one server, purge one group, delete);
   2. per-task overhead: N no-op relay-source task runs next to N ansible.builtin.ping runs;
-  3. throughput under the API's 10 requests/second limit: 100 apps with forks=20, with the client-side
-     limiter off and on (the emulator enforces the limit either way).
+  3. module start-up cost: CPU seconds of one module process (relay no-op next to ping), and what the
+     imports cost;
+  4. throughput under the API's 10 requests/second limit: 100 apps with forks=20 through ansible-playbook,
+     with the client-side limiter off and on (the emulator enforces the limit either way), next to the
+     controller's own floor (the same hosts running ping) and the CPU the controller spent;
+  5. the same 100 apps sent by 20 plain processes through the collection's client, without Ansible, to show
+     what the client and its limiter achieve when the controller is not the bottleneck.
 
 Usage: .venv/bin/python tools/bench_relay_source.py [--runs N] [--apps N] [--forks N] [--report FILE]
 (`make bench` runs it). Nothing leaves 127.0.0.1.
@@ -16,6 +21,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,6 +37,7 @@ BUILD_ROOT = assemble_collection.DEFAULT_BUILD_ROOT
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
 VHOST = 'push.example.com'
 MODULE = 'volcengine.cloud.volc_live_relay_source'
+API_RATE = 10.0  # requests/second per account: what the emulator enforces and the ceiling we measure against
 
 
 def relay_task(app='live', groups=None, state='present', loop=None):
@@ -53,7 +61,7 @@ def write_playbook(directory, name, tasks, hosts='localhost'):
     return path
 
 
-def run_playbook(playbook, emulator, workdir, rate_limit=0, forks=5, inventory=None):
+def run_playbook(playbook, emulator, workdir, rate_limit=0, forks=5, inventory=None, extra_env=None):
     environment = {key: value for key, value in os.environ.items() if not key.startswith(('ANSIBLE_', 'VOLCENGINE_'))}
     environment.update({
         'ANSIBLE_COLLECTIONS_PATH': BUILD_ROOT,
@@ -66,16 +74,23 @@ def run_playbook(playbook, emulator, workdir, rate_limit=0, forks=5, inventory=N
         'VOLCENGINE_SECRET_KEY': emulator.secret_key,
         'VOLCENGINE_RATE_LIMIT': str(rate_limit),
     })
+    environment.update(extra_env or {})
     inventory_path = os.path.join(workdir, 'inventory.ini')
     with open(inventory_path, 'w', encoding='utf-8') as inventory_file:
         inventory_file.write(inventory or 'localhost ansible_connection=local\n')
-    started = time.monotonic()
+    started, cpu_before = time.monotonic(), children_cpu()
     completed = subprocess.run([ANSIBLE_PLAYBOOK, '-i', inventory_path, '--forks', str(forks), playbook], env=environment,
                                cwd=workdir, capture_output=True, text=True, check=False)
     elapsed = time.monotonic() - started
+    completed.cpu_seconds = children_cpu() - cpu_before  # ansible-playbook, its forks and their modules
     if completed.returncode not in (0, 2):
         raise RuntimeError('ansible-playbook failed to run:\n%s\n%s' % (completed.stdout, completed.stderr))
     return elapsed, completed
+
+
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def recap_count(completed, field):
@@ -126,35 +141,162 @@ def measure_overhead(emulator, workdir, runs):
             'ratio': per_noop / per_ping if per_ping > 0 else float('nan')}
 
 
+def module_cpu_seconds(module_args, samples, script_module):
+    """Median CPU seconds of one fresh Python process running a module the way AnsiballZ does (imports,
+    argument parsing, the work, exit_json), measured inside the process itself."""
+    args_path = os.path.join(tempfile.gettempdir(), 'volcengine-bench-args-%d.json' % os.getpid())
+    with open(args_path, 'w', encoding='utf-8') as args_file:
+        json.dump({'ANSIBLE_MODULE_ARGS': module_args}, args_file)
+    runner = ('import resource, runpy, sys\n'
+              'sys.argv = ["module", %r]\n'
+              'try:\n    runpy.run_module(%r, run_name="__main__")\nexcept SystemExit:\n    pass\n'
+              'usage = resource.getrusage(resource.RUSAGE_SELF)\n'
+              'sys.stderr.write("CPU=%%r\\n" %% (usage.ru_utime + usage.ru_stime))\n') % (args_path, script_module)
+    environment = dict(os.environ, PYTHONPATH=BUILD_ROOT)
+    measured = []
+    try:
+        for sample in range(samples):
+            completed = subprocess.run([sys.executable, '-c', runner], env=environment, capture_output=True, text=True,
+                                       check=False)
+            if '"failed": true' in completed.stdout or 'CPU=' not in completed.stderr:
+                raise RuntimeError('module run failed:\n%s\n%s' % (completed.stdout, completed.stderr))
+            measured.append(float(completed.stderr.rsplit('CPU=', 1)[1]))
+    finally:
+        os.unlink(args_path)
+    return statistics.median(measured)
+
+
+def import_cpu_seconds(statements, samples):
+    """Median CPU seconds each import statement adds, in order, in a fresh process."""
+    timed = '\n'.join('started = time.process_time()\n%s\ncosts.append(time.process_time() - started)' % statement
+                      for statement in statements)
+    code = 'import json, time\ncosts = []\n%s\nprint(json.dumps(costs))\n' % timed
+    environment = dict(os.environ, PYTHONPATH=BUILD_ROOT)
+    runs = [json.loads(subprocess.run([sys.executable, '-c', code], env=environment, capture_output=True, text=True,
+                                      check=True).stdout) for sample in range(samples)]
+    return [statistics.median(costs) for costs in zip(*runs)]
+
+
+def compile_cpu_seconds(samples):
+    """Median CPU seconds to compile the collection's files a relay-source module run ships: AnsiballZ sends
+    source in a zip, so every run compiles them again (byte-code caches do not apply)."""
+    collection = os.path.join(BUILD_ROOT, 'ansible_collections', 'volcengine', 'cloud', 'plugins')
+    utils = os.path.join(collection, 'module_utils')
+    paths = [os.path.join(collection, 'modules', 'volc_live_relay_source.py')] + [
+        os.path.join(utils, name) for name in sorted(os.listdir(utils)) if name.endswith('.py')]
+    sources = []
+    for path in paths:
+        with open(path, encoding='utf-8') as source:
+            sources.append((path, source.read()))
+    measured = []
+    for sample in range(samples):
+        started = time.process_time()
+        for path, source in sources:
+            compile(source, path, 'exec')
+        measured.append(time.process_time() - started)
+    return statistics.median(measured)
+
+
+def measure_startup(emulator, samples):
+    """Where a module process's CPU goes: ping next to a relay no-op, and the imports the relay module adds."""
+    emulator.set_state([{'Vhost': VHOST, 'App': 'live', 'GroupDetails': [
+        {'Group': 'primary', 'Servers': [{'RelaySourceDomain': 'origin-a.example.org', 'RelaySourceProtocol': 'rtmp',
+                                          'RelaySourceParams': {}}]}]}])
+    relay_args = {'vhost': VHOST, 'app': 'live', 'groups': [group('primary', 'origin-a.example.org')],
+                  'endpoint': emulator.url, 'access_key': emulator.access_key, 'secret_key': emulator.secret_key,
+                  'rate_limit': 0, '_ansible_tmpdir': tempfile.gettempdir()}
+    ping = module_cpu_seconds({'_ansible_tmpdir': tempfile.gettempdir()}, samples, 'ansible.modules.ping')
+    relay = module_cpu_seconds(relay_args, samples, 'ansible_collections.volcengine.cloud.plugins.modules.volc_live_relay_source')
+    imports = import_cpu_seconds([
+        'import ansible.module_utils.basic',
+        'import requests',
+        'import ansible_collections.volcengine.cloud.plugins.module_utils.module_support',
+        'import ansible_collections.volcengine.cloud.plugins.module_utils.relay_source',
+    ], samples)
+    return {'samples': samples, 'ping': ping, 'relay': relay, 'basic': imports[0], 'requests': imports[1],
+            'collection': imports[2] + imports[3], 'compile': compile_cpu_seconds(samples)}
+
+
+def throughput_inventory(apps):
+    return ''.join('app%03d ansible_connection=local\n' % number for number in range(apps))
+
+
 def measure_throughput(harness, workdir, apps, forks, rate_limit):
-    names = ['app%03d' % number for number in range(apps)]
-    inventory = ''.join('%s ansible_connection=local\n' % name for name in names)
     task = relay_task(app='{{ inventory_hostname }}', groups=[group('primary', '{{ inventory_hostname }}-origin.example.org')])
     playbook = write_playbook(workdir, 'throughput', [task], hosts='all')
-    with harness(update_mode='replace', rate_limit=10) as emulator:
-        elapsed, completed = run_playbook(playbook, emulator, workdir, rate_limit=rate_limit, forks=forks, inventory=inventory)
+    with harness(update_mode='replace', rate_limit=API_RATE) as emulator:
+        elapsed, completed = run_playbook(playbook, emulator, workdir, rate_limit=rate_limit, forks=forks,
+                                          inventory=throughput_inventory(apps))
         log = emulator.requests()
         configured = len(emulator.state()['RelaySourceConfigList'])
+    row = summarize_calls('ansible-playbook, forks=%d' % forks, rate_limit, apps, elapsed, log)
+    row.update({'failed_tasks': recap_count(completed, 'failed'), 'apps_configured': configured,
+                'cpu_busy': completed.cpu_seconds / (elapsed * (os.cpu_count() or 1))})
+    return row
+
+
+def summarize_calls(how, rate_limit, apps, elapsed, log):
     api_calls = sum(1 for entry in log if entry['http_status'] != 429)
-    throttled = sum(1 for entry in log if entry['http_status'] == 429)
-    floor = api_calls / 10.0
-    return {'client_rate_limit': rate_limit, 'apps': apps, 'forks': forks, 'wall': elapsed, 'successful_calls': api_calls,
-            'throttled_429': throttled, 'floor': floor, 'efficiency': floor / elapsed if elapsed else 0.0,
-            'failed_tasks': recap_count(completed, 'failed'), 'apps_configured': configured}
+    floor = api_calls / API_RATE
+    return {'how': how, 'client_rate_limit': rate_limit, 'apps': apps, 'wall': elapsed, 'successful_calls': api_calls,
+            'throttled_429': sum(1 for entry in log if entry['http_status'] == 429), 'floor': floor,
+            'efficiency': floor / elapsed if elapsed else 0.0}
 
 
 def measure_controller_floor(harness, workdir, apps, forks):
     """The same inventory and forks running ansible.builtin.ping: what the controller alone needs, no API."""
-    inventory = ''.join('app%03d ansible_connection=local\n' % number for number in range(apps))
     playbook = write_playbook(workdir, 'controller_floor', [{'name': 'Ping', 'ansible.builtin.ping': {}}], hosts='all')
     with harness(update_mode='replace', rate_limit=0) as emulator:
-        return run_playbook(playbook, emulator, workdir, forks=forks, inventory=inventory)[0]
+        elapsed, completed = run_playbook(playbook, emulator, workdir, forks=forks, inventory=throughput_inventory(apps))
+    return {'wall': elapsed, 'cpu_busy': completed.cpu_seconds / (elapsed * (os.cpu_count() or 1))}
 
 
-def render_report(calls, overhead, throughput, controller_floor):
+def client_worker(spec):
+    """One of the plain processes of measure_client_throughput: Describe then Update for each of its apps."""
+    sys.path.insert(0, BUILD_ROOT)
+    from ansible_collections.volcengine.cloud.plugins.module_utils import relay_source
+    from ansible_collections.volcengine.cloud.plugins.module_utils.client import VolcengineClient
+    from ansible_collections.volcengine.cloud.plugins.module_utils.rate_limit import HostRateLimiter
+
+    limiter = HostRateLimiter(spec['rate_limit'], key=spec['access_key']) if spec['rate_limit'] > 0 else None
+    client = VolcengineClient(access_key=spec['access_key'], secret_key=spec['secret_key'], endpoint=spec['endpoint'],
+                              rate_limiter=limiter)
+    time.sleep(max(0.0, spec['start_at'] - time.time()))
+    for app in spec['apps']:
+        relay_source.describe_app(client, VHOST, app)
+        relay_source.update(client, VHOST, app, [{'name': 'primary', 'servers': [
+            {'domain': app + '-origin.example.org', 'protocol': 'rtmp', 'params': {}}]}])
+    print(json.dumps({'finished_at': time.time()}))
+
+
+def measure_client_throughput(harness, apps, processes, rate_limit):
+    """The throughput scenario without Ansible: ``processes`` Python processes share the apps and send their
+    Describe + Update through the collection's client, all starting at the same instant."""
+    names = ['app%03d' % number for number in range(apps)]
+    with harness(update_mode='replace', rate_limit=API_RATE) as emulator:
+        start_at = time.time() + 2.0  # every process has imported and connected by then
+        workers = []
+        for number in range(processes):
+            spec = {'apps': names[number::processes], 'rate_limit': rate_limit, 'start_at': start_at,
+                    'endpoint': emulator.url, 'access_key': emulator.access_key, 'secret_key': emulator.secret_key}
+            workers.append(subprocess.Popen([sys.executable, os.path.abspath(__file__), '--client-worker', json.dumps(spec)],
+                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        outputs = [worker.communicate(timeout=600) for worker in workers]
+        failed = sum(1 for worker in workers if worker.returncode != 0)
+        finished = [json.loads(out)['finished_at'] for (out, err), worker in zip(outputs, workers) if worker.returncode == 0]
+        log = emulator.requests()
+        configured = len(emulator.state()['RelaySourceConfigList'])
+    elapsed = (max(finished) if finished else time.time()) - start_at
+    row = summarize_calls('%d plain processes' % processes, rate_limit, apps, elapsed, log)
+    row.update({'failed_tasks': failed, 'apps_configured': configured, 'cpu_busy': None})
+    return row
+
+
+def render_report(calls, overhead, startup, throughput, controller_floor):
+    cores = os.cpu_count() or 0
     lines = ['# volc_live_relay_source benchmark', '',
-             'Controller: %s, Python %s, %d cores. Emulator on 127.0.0.1.' % (
-                 sys.platform, sys.version.split()[0], os.cpu_count() or 0), '',
+             'Controller: %s, Python %s, %d cores. Emulator on 127.0.0.1, on the same cores.' % (
+                 sys.platform, sys.version.split()[0], cores), '',
              '## API calls per scenario', '', '| scenario | calls | actions | changed |', '|---|---|---|---|']
     lines += ['| %s | %d | %s | %d |' % row for row in calls]
     lines += ['', '## Per-task overhead (%d task runs each)' % overhead['runs'], '',
@@ -163,24 +305,43 @@ def render_report(calls, overhead, throughput, controller_floor):
               '| ansible.builtin.ping, per task | %.3f |' % overhead['ping_per_task'],
               '| volc_live_relay_source no-op, per task | %.3f |' % overhead['relay_noop_per_task'],
               '| ratio relay no-op / ping | %.2f |' % overhead['ratio'],
-              '', '## Throughput under the 10 requests/second API limit', '',
-              '| client limiter | apps | forks | wall (s) | successful calls | floor (s) | % of ceiling | 429s | failed tasks |',
-              '|---|---|---|---|---|---|---|---|---|']
-    lines.insert(len(lines) - 2, 'Controller floor: the same %d hosts with forks=%d running ansible.builtin.ping (no API call) '
-                 'take %.1f s on this machine; a run cannot beat max(API floor, controller floor).' % (
-                     throughput[0]['apps'], throughput[0]['forks'], controller_floor))
-    lines.insert(len(lines) - 2, '')
+              '', '## Module start-up cost (CPU seconds per module process, median of %d)' % startup['samples'], '',
+              'Each module is run directly by Python with byte-code caches warm, so this is the floor of what a task '
+              'costs the controller beyond Ansible\'s own work.', '',
+              '| what | CPU seconds |', '|---|---|',
+              '| ansible.builtin.ping, whole process | %.3f |' % startup['ping'],
+              '| volc_live_relay_source no-op, whole process (one Describe call) | %.3f |' % startup['relay'],
+              '| of which: import ansible.module_utils.basic (ping pays it too) | %.3f |' % startup['basic'],
+              '| of which: import requests | %.3f |' % startup['requests'],
+              '| of which: import the collection\'s module_utils | %.3f |' % startup['collection'],
+              '| not in the rows above: compiling the collection\'s files, which every AnsiballZ run does (it '
+              'ships source, so byte-code caches do not apply) | %.3f |' % startup['compile'],
+              '', '## Throughput under the %g requests/second API limit' % API_RATE, '',
+              'Floor: successful calls / %g per second. Controller floor: the same %d hosts with forks=%d running '
+              'ansible.builtin.ping (no API call) take %.1f s here, with the controller %.0f %% busy; an '
+              'ansible-playbook run cannot beat max(API floor, controller floor).' % (
+                  API_RATE, throughput[0]['apps'], controller_floor['forks'], controller_floor['wall'],
+                  100 * controller_floor['cpu_busy']), '',
+              '| how | client limiter | apps | wall (s) | successful calls | floor (s) | % of ceiling | 429s '
+              '| failed | apps configured | controller CPU busy |',
+              '|---|---|---|---|---|---|---|---|---|---|---|']
     for row in throughput:
-        lines.append('| %s | %d | %d | %.1f | %d | %.1f | %.0f %% | %d | %d |' % (
-            'on (%g/s)' % row['client_rate_limit'] if row['client_rate_limit'] else 'off', row['apps'], row['forks'],
+        lines.append('| %s | %s | %d | %.1f | %d | %.1f | %.0f %% | %d | %d | %d | %s |' % (
+            row['how'], 'on (%g/s)' % row['client_rate_limit'] if row['client_rate_limit'] else 'off', row['apps'],
             row['wall'], row['successful_calls'], row['floor'], 100 * row['efficiency'], row['throttled_429'],
-            row['failed_tasks']))
+            row['failed_tasks'], row['apps_configured'],
+            '%.0f %%' % (100 * row['cpu_busy']) if row['cpu_busy'] is not None else 'n/a'))
+    lines += ['', 'The plain processes start together after importing, so their wall time is send time only.']
     return '\n'.join(lines) + '\n'
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == '--client-worker':
+        client_worker(json.loads(sys.argv[2]))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--runs', type=int, default=20, help='task runs for the overhead comparison')
+    parser.add_argument('--samples', type=int, default=9, help='module processes timed for the start-up cost')
     parser.add_argument('--apps', type=int, default=100)
     parser.add_argument('--forks', type=int, default=20)
     parser.add_argument('--report', default=os.path.join(REPO_ROOT, 'bench', 'results', 'relay_source.md'))
@@ -194,10 +355,13 @@ def main():
         with Emulator(update_mode='replace', rate_limit=0) as emulator:
             calls = measure_api_calls(emulator, workdir)
             overhead = measure_overhead(emulator, workdir, args.runs)
-        throughput = [measure_throughput(Emulator, workdir, args.apps, args.forks, rate_limit) for rate_limit in (0, 10)]
+            startup = measure_startup(emulator, args.samples)
+        throughput = [measure_throughput(Emulator, workdir, args.apps, args.forks, rate_limit) for rate_limit in (0, API_RATE)]
         controller_floor = measure_controller_floor(Emulator, workdir, args.apps, args.forks)
+        controller_floor['forks'] = args.forks
+        throughput += [measure_client_throughput(Emulator, args.apps, args.forks, rate_limit) for rate_limit in (0, API_RATE)]
 
-    report = render_report(calls, overhead, throughput, controller_floor)
+    report = render_report(calls, overhead, startup, throughput, controller_floor)
     os.makedirs(os.path.dirname(args.report), exist_ok=True)
     with open(args.report, 'w', encoding='utf-8') as report_file:
         report_file.write(report)

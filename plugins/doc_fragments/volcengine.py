@@ -74,6 +74,9 @@ options:
       - Client-side limit in requests per second, shared by every process on the controller that uses the same
         access key (for example all forks of a play), so parallel runs stay under the API's limit of 10 requests
         per second per account instead of being throttled.
+      - At most O(rate_limit) requests (rounded down, at least 1) go out in any one-second window, the window made 3%
+        longer as a margin for network jitter; a request goes at once whenever the window has room, so forks that
+        pause between requests lose no capacity.
       - The shared state is a small lock file under the system temporary directory, named after a hash of the access
         key; when it cannot be used each process limits itself.
       - If not set, the value of the E(VOLCENGINE_RATE_LIMIT) environment variable is used, then V(10).

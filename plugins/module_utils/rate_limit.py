@@ -4,16 +4,22 @@
 """A request-rate limiter shared by every process on the controller that uses the same access key.
 
 Ansible runs a module once per host, in up to ``forks`` processes at a time, all usually with the same
-account; Volcengine allows 10 requests/second per account and action. Each process therefore takes a token
-from one bucket kept in a small file, locked with ``fcntl.flock`` while it is read and updated, so that
+account; Volcengine allows 10 requests/second per account and action. The processes therefore share one
+sliding window, kept in a small file locked with ``fcntl.flock`` while it is read and updated, so that
 parallel runs stay under the limit instead of bouncing off it with 429s.
 
-The bucket works by reservation: under the lock a caller takes a token even when the bucket is empty (the
-count goes negative), writes the new state, releases the lock and only then sleeps for the time its token
-needs to accrue. The lock is therefore held for microseconds and callers are served in lock order.
+The window: with a rate of ``r`` requests/second, at most ``n = max(1, floor(r))`` requests are sent in any
+``n / r`` seconds (at 10/s: at most 10 in any second). That is what "10 requests per second" means under
+every reading of it (fixed one-second windows, a sliding window, a token bucket holding 10), and unlike
+simple spacing (one request every 1/r seconds) it loses no capacity when the forks pause between requests:
+a request may go at once whenever fewer than ``n`` went in the last window.
+
+It works by reservation: under the lock a caller picks the earliest slot the window allows (possibly in the
+future), records it, releases the lock and only then sleeps until its slot. The lock is therefore held for
+microseconds and callers are served in lock order.
 
 When the directory or the lock cannot be used (read-only or foreign-owned directory, no ``fcntl`` on the
-platform, a full disk) the limiter silently degrades to one bucket per process: rate limiting is a courtesy
+platform, a full disk) the limiter silently degrades to one window per process: rate limiting is a courtesy
 and must never fail a task.
 """
 from __future__ import absolute_import, division, print_function
@@ -22,6 +28,7 @@ __metaclass__ = type
 import errno
 import hashlib
 import json
+import math
 import os
 import stat
 import tempfile
@@ -52,18 +59,46 @@ def state_file_name(key):
     return 'rate-%s.json' % digest[:40]
 
 
-def _refill_and_take(tokens, updated, now, rate, burst):
-    """Token-bucket arithmetic shared by both back ends: returns (new_tokens, seconds_to_wait)."""
-    if tokens is None or updated is None or updated > now + MAX_WAIT_SECONDS or tokens < -rate * MAX_WAIT_SECONDS:
-        tokens, updated = burst, now  # fresh, corrupt, or clock jumped: start with a full bucket
-    elapsed = max(0.0, now - updated)
-    tokens = min(float(burst), tokens + elapsed * rate) - 1.0
-    wait = 0.0 if tokens >= 0 else min(MAX_WAIT_SECONDS, -tokens / rate)
-    return tokens, wait
+# The window never holds more than this many requests (a very high rate gets a proportionally short window),
+# which bounds the state file.
+MAX_WINDOW_REQUESTS = 100
+# The window is this much longer than the exact n / r seconds, so that jitter between the controller's clock
+# and the requests' arrival at the API does not push the last request of one window into the next one.
+WINDOW_GUARD = 0.03
+
+
+def window_of(rate):
+    """(requests, seconds): at most ``requests`` may be sent in any ``seconds`` at ``rate`` requests/second."""
+    size = max(1, min(MAX_WINDOW_REQUESTS, int(rate)))
+    return size, size / rate * (1.0 + WINDOW_GUARD)
+
+
+def _reserve_slot(slots, now, rate):
+    """Sliding-window arithmetic shared by both back ends: returns (slots_to_keep, seconds_to_wait).
+
+    ``slots`` are the send times already reserved (ascending, some possibly in the future).
+    """
+    size, window = window_of(rate)
+    try:
+        slots = sorted(float(slot) for slot in slots or [])
+    except (TypeError, ValueError):
+        slots = []
+    if not all(math.isfinite(slot) for slot in slots) or (slots and slots[-1] > now + MAX_WAIT_SECONDS):
+        slots = []  # corrupt, or the clock jumped back: start afresh rather than stall
+    slots = [slot for slot in slots if slot > now - window][-size:]
+    slot = now
+    if slots:
+        # Never before an earlier reservation (keeps the slots ordered), and never within one window of the
+        # slot ``size`` places back.
+        slot = max(slot, slots[-1])
+        if len(slots) == size:
+            slot = max(slot, slots[0] + window)
+    slots.append(slot)
+    return slots[-size:], min(MAX_WAIT_SECONDS, slot - now)
 
 
 class _ProcessBucket(object):
-    """In-process fallback: one bucket per (key hash, rate) shared by the threads of this process."""
+    """In-process fallback: one window per (key hash, rate) shared by the threads of this process."""
 
     _buckets = {}
     _registry_lock = threading.Lock()
@@ -78,27 +113,23 @@ class _ProcessBucket(object):
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.tokens = None
-        self.updated = None
+        self.slots = []
 
-    def reserve(self, now, rate, burst):
+    def reserve(self, now, rate):
         with self.lock:
-            self.tokens, wait = _refill_and_take(self.tokens, self.updated, now, rate, burst)
-            self.updated = now
+            self.slots, wait = _reserve_slot(self.slots, now, rate)
             return wait
 
 
 class HostRateLimiter(object):
-    """Token bucket of ``rate`` requests/second shared through a lock file by all processes using ``key``.
+    """A sliding window of ``rate`` requests/second shared through a lock file by all processes using ``key``.
 
-    ``rate`` <= 0 (or None) disables limiting. ``burst`` is how many requests may go at once after a pause
-    (default 1: requests are simply spaced 1/rate apart, which keeps every 1-second window at or under
-    ``rate`` + 1).
+    ``rate`` <= 0 (or None) disables limiting. Processes sharing a key should share the rate too: each one
+    applies its own window to the reservations in the file.
     """
 
-    def __init__(self, rate, key, directory=None, clock=time.time, sleep=time.sleep, burst=1):
+    def __init__(self, rate, key, directory=None, clock=time.time, sleep=time.sleep):
         self.rate = float(rate or 0)
-        self.burst = max(1.0, float(burst))
         self.clock = clock
         self.sleep = sleep
         self.file_name = state_file_name(key)
@@ -126,7 +157,7 @@ class HostRateLimiter(object):
                 self._file_usable = False
                 self.shared = False
         if wait is None:
-            wait = _ProcessBucket.for_key(self.file_name + ':%r' % self.rate).reserve(self.clock(), self.rate, self.burst)
+            wait = _ProcessBucket.for_key(self.file_name + ':%r' % self.rate).reserve(self.clock(), self.rate)
         if wait > 0:
             self.sleep(wait)
         return wait
@@ -152,10 +183,8 @@ class HostRateLimiter(object):
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX)
             try:
-                now = self.clock()
-                tokens, updated = self._read_state(descriptor)
-                tokens, wait = _refill_and_take(tokens, updated, now, self.rate, self.burst)
-                data = json.dumps({'tokens': tokens, 'updated': now}).encode('ascii')
+                slots, wait = _reserve_slot(self._read_slots(descriptor), self.clock(), self.rate)
+                data = json.dumps({'slots': slots}).encode('ascii')
                 os.lseek(descriptor, 0, os.SEEK_SET)
                 os.ftruncate(descriptor, 0)
                 os.write(descriptor, data)
@@ -166,13 +195,11 @@ class HostRateLimiter(object):
             os.close(descriptor)
 
     @staticmethod
-    def _read_state(descriptor):
+    def _read_slots(descriptor):
         os.lseek(descriptor, 0, os.SEEK_SET)
-        raw = os.read(descriptor, 4096)
-        if not raw:
-            return None, None
+        raw = os.read(descriptor, 65536)
         try:
-            state = json.loads(raw.decode('ascii'))
-            return float(state['tokens']), float(state['updated'])
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            return None, None
+            slots = json.loads(raw.decode('ascii'))['slots']
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
+            return []  # empty, corrupt or an older format: start afresh
+        return slots if isinstance(slots, list) else []
