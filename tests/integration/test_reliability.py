@@ -2,7 +2,11 @@
 # Copyright: (c) 2026, volcengine.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A bad day, for real: faults injected into the emulator, typos from a tired operator, -vvvv in a shared log,
-a self-signed certificate, and 20 forks at once. Every scenario runs the real module through ansible-playbook."""
+a self-signed certificate, and 20 forks at once. Every scenario runs the real module through ansible-playbook.
+
+The fault, bad-input and secrets scenarios run at -vvvv with distinctive STS credentials (access key, secret key
+and session token) through ``run_vvvv``, which fails any run whose output or results hold the secret key, the
+session token or a signature, on success and failure alike."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
@@ -60,6 +64,66 @@ def server_domains(emulator, app, group):
 DESIRED_GROUPS = [{'name': 'primary', 'servers': [{'domain': 'origin-a.example.org'}, {'domain': 'origin-b.example.org:1935'}]}]
 
 
+# --- secrets never leave, even at -vvvv: the credentials and the check every run_vvvv run goes through -------
+
+DISTINCTIVE = {'access_key': 'AKLTdistinctiveKEY0001', 'secret_key': 'SeCrEt-zebra-quartz-9917',
+               'session_token': 'STStoken-marmalade-4411'}
+DISTINCTIVE_ENV = {'VOLCENGINE_ACCESS_KEY': DISTINCTIVE['access_key'], 'VOLCENGINE_SECRET_KEY': DISTINCTIVE['secret_key'],
+                   'VOLCENGINE_SESSION_TOKEN': DISTINCTIVE['session_token']}
+_HEX64 = re.compile(r'\b[0-9a-f]{64}\b')
+
+
+def assert_no_secret(text):
+    assert DISTINCTIVE['secret_key'] not in text
+    assert DISTINCTIVE['session_token'] not in text
+    assert 'Signature=' not in text
+    assert 'Authorization:' not in text
+    assert 'HMAC-SHA256 Credential=' not in text
+    assert not _HEX64.search(text), 'a 64-hex string (a signature or signing hash) reached the output'
+
+
+@pytest.fixture(params=['replace', 'merge'])
+def emulator(request):
+    """The conftest's emulator, but it only accepts the distinctive credentials."""
+    with Emulator(update_mode=request.param, rate_limit=0, credentials=[DISTINCTIVE]) as running:
+        yield running
+
+
+@pytest.fixture
+def emulator_replace():
+    """The conftest's emulator_replace, but it only accepts the distinctive credentials."""
+    with Emulator(update_mode='replace', rate_limit=0, credentials=[DISTINCTIVE]) as running:
+        yield running
+
+
+@pytest.fixture
+def run_vvvv(run_playbook):
+    """run_playbook at -vvvv with the distinctive credentials (env overrides them); every run is checked for secrets."""
+    def run(playbook_text, emulator, env=None, **options):
+        environment = dict(DISTINCTIVE_ENV)
+        environment.update(env or {})
+        completed = run_playbook(playbook_text, emulator=emulator, verbosity=4, env=environment, **options)
+        assert 'ESTABLISH LOCAL CONNECTION' in completed.stdout, 'the run was not verbose: %r' % completed
+        assert_no_secret(completed.stdout)
+        assert_no_secret(completed.stderr)
+        assert_no_secret(json.dumps(completed.results))
+        return completed
+    return run
+
+
+@pytest.mark.parametrize('leak', [
+    pytest.param('key: ' + DISTINCTIVE['secret_key'], id='secret-key'),
+    pytest.param('X-Security-Token: ' + DISTINCTIVE['session_token'], id='session-token'),
+    pytest.param('/?Action=DescribeRelaySourceV3&Signature=abc', id='signature-query'),
+    pytest.param('Authorization: HMAC-SHA256 Credential=AK/20260101/cn-north-1/live/request', id='authorization-header'),
+    pytest.param('"signature": "%s"' % ('0123456789abcdef' * 4), id='64-hex'),
+])
+def test_assert_no_secret_detects_each_secret(leak):
+    assert_no_secret('nothing to see: %s, %s' % (DISTINCTIVE['access_key'], '0123456789abcdef' * 3))
+    with pytest.raises(AssertionError):
+        assert_no_secret('before %s after' % leak)
+
+
 # --- transient faults: retried until they pass ------------------------------------------------------------
 
 TRANSIENT_FAULTS = [
@@ -78,9 +142,9 @@ TRANSIENT_FAULTS = [
 
 @pytest.mark.parametrize('fault', TRANSIENT_FAULTS)
 @pytest.mark.parametrize('action', ['DescribeRelaySourceV3', 'UpdateRelaySourceV3'])
-def test_transient_fault_is_retried_and_the_task_converges(fault, action, emulator_replace, run_playbook):
+def test_transient_fault_is_retried_and_the_task_converges(fault, action, emulator_replace, run_vvvv):
     emulator_replace.inject_fault(actions=[action], **fault)
-    run = run_playbook(playbook(relay_task(groups=DESIRED_GROUPS, timeout=1)), emulator=emulator_replace)
+    run = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS, timeout=1)), emulator_replace)
     assert run.rc == 0, run
     result = run.task('Apply relay source')
     assert result['status'] == 'changed'
@@ -89,7 +153,7 @@ def test_transient_fault_is_retried_and_the_task_converges(fault, action, emulat
     assert faulted, 'the fault was never applied'
 
     emulator_replace.clear_requests()
-    rerun = run_playbook(playbook(relay_task(groups=DESIRED_GROUPS)), emulator=emulator_replace)
+    rerun = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS)), emulator_replace)
     assert rerun.task('Apply relay source')['status'] == 'ok'
     assert [entry['action'] for entry in emulator_replace.requests()] == ['DescribeRelaySourceV3']
 
@@ -103,9 +167,9 @@ PERSISTENT_FAULTS = [
 
 
 @pytest.mark.parametrize('fault, expected_text', PERSISTENT_FAULTS)
-def test_persistent_fault_fails_clearly_and_writes_nothing(fault, expected_text, emulator_replace, run_playbook):
+def test_persistent_fault_fails_clearly_and_writes_nothing(fault, expected_text, emulator_replace, run_vvvv):
     emulator_replace.inject_fault(count=50, **fault)
-    run = run_playbook(playbook(relay_task(groups=DESIRED_GROUPS, max_retries=2, ignore_errors=True)), emulator=emulator_replace)
+    run = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS, max_retries=2, ignore_errors=True)), emulator_replace)
     result = run.task('Apply relay source')
     assert result['status'] == 'failed'
     assert expected_text.lower() in result['result']['msg'].lower()
@@ -115,9 +179,9 @@ def test_persistent_fault_fails_clearly_and_writes_nothing(fault, expected_text,
     assert emulator_replace.state()['RelaySourceConfigList'] == []
 
 
-def test_throttling_code_that_means_already_exists_is_not_retried(emulator_replace, run_playbook):
+def test_throttling_code_that_means_already_exists_is_not_retried(emulator_replace, run_vvvv):
     emulator_replace.inject_fault(kind='error', status=429, code='RequestLimitExceeded.Exist', count=5)
-    run = run_playbook(playbook(relay_task(groups=DESIRED_GROUPS, ignore_errors=True)), emulator=emulator_replace)
+    run = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS, ignore_errors=True)), emulator_replace)
     assert run.task('Apply relay source')['status'] == 'failed'
     result = run.task('Apply relay source')['result']
     assert result['error']['code'] == 'RequestLimitExceeded.Exist'
@@ -125,11 +189,11 @@ def test_throttling_code_that_means_already_exists_is_not_retried(emulator_repla
     assert len(emulator_replace.requests()) == 1
 
 
-def test_failure_between_group_delete_and_update_says_what_was_applied(emulator, run_playbook):
+def test_failure_between_group_delete_and_update_says_what_was_applied(emulator, run_vvvv):
     emulator.set_state([api_config('live', ('primary', ['old-origin.example.org']), ('legacy', ['legacy.example.org']))])
     emulator.inject_fault(kind='error', status=400, code='InvalidParam', count=1, actions=['UpdateRelaySourceV3'])
 
-    run = run_playbook(playbook(relay_task(groups=DESIRED_GROUPS, ignore_errors=True)), emulator=emulator)
+    run = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS, ignore_errors=True)), emulator)
     assert run.task('Apply relay source')['status'] == 'failed'
     result = run.task('Apply relay source')['result']
     assert 'legacy' in result['msg'], 'the message must say the legacy group was already deleted'
@@ -139,10 +203,10 @@ def test_failure_between_group_delete_and_update_says_what_was_applied(emulator,
     assert group_names(emulator) == ['primary']
     assert server_domains(emulator, 'live', 'primary') == ['old-origin.example.org']
 
-    rerun = run_playbook(playbook(relay_task(groups=DESIRED_GROUPS)), emulator=emulator)
+    rerun = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS)), emulator)
     assert rerun.task('Apply relay source')['status'] == 'changed'
     assert server_domains(emulator, 'live', 'primary') == ['origin-a.example.org', 'origin-b.example.org:1935']
-    final = run_playbook(playbook(relay_task(groups=DESIRED_GROUPS)), emulator=emulator)
+    final = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS)), emulator)
     assert final.task('Apply relay source')['status'] == 'ok'
 
 
@@ -188,13 +252,13 @@ BAD_INPUTS = [
 ]
 
 
-def test_bad_inputs_fail_naming_the_field_with_zero_api_calls(emulator_replace, run_playbook):
+def test_bad_inputs_fail_naming_the_field_with_zero_api_calls(emulator_replace, run_vvvv):
     tasks = []
     for index, (options, _field) in enumerate(BAD_INPUTS):
         arguments = {'groups': DESIRED_GROUPS}  # valid unless the case itself breaks them
         arguments.update(options)
         tasks.append(relay_task(name='bad input %d' % index, ignore_errors=True, **arguments))
-    run = run_playbook(playbook(*tasks), emulator=emulator_replace)
+    run = run_vvvv(playbook(*tasks), emulator_replace)
     assert len(BAD_INPUTS) >= 25
     for index, (options, field) in enumerate(BAD_INPUTS):
         result = run.task('bad input %d' % index)
@@ -206,49 +270,25 @@ def test_bad_inputs_fail_naming_the_field_with_zero_api_calls(emulator_replace, 
     assert emulator_replace.requests() == []
 
 
-# --- secrets never leave, even at -vvvv ---------------------------------------------------------------------
-
-DISTINCTIVE = {'access_key': 'AKLTdistinctiveKEY0001', 'secret_key': 'SeCrEt-zebra-quartz-9917',
-               'session_token': 'STStoken-marmalade-4411'}
-_HEX64 = re.compile(r'\b[0-9a-f]{64}\b')
-
-
-@pytest.fixture
-def sts_emulator():
-    with Emulator(update_mode='replace', rate_limit=0, credentials=[DISTINCTIVE]) as running:
-        yield running
-
-
-def assert_no_secret(text):
-    assert DISTINCTIVE['secret_key'] not in text
-    assert DISTINCTIVE['session_token'] not in text
-    assert 'Signature=' not in text
-    assert 'Authorization:' not in text
-    assert 'HMAC-SHA256 Credential=' not in text
-    assert not _HEX64.search(text), 'a 64-hex string (a signature or signing hash) reached the output'
-
+# --- secrets never leave, even at -vvvv: success and failure ---------------------------------------------
 
 @pytest.mark.parametrize('scenario', ['success', 'api-error', 'retried-then-failed', 'bad-secret'])
-def test_no_secret_in_any_output_at_vvvv(scenario, sts_emulator, run_playbook):
-    env = {'VOLCENGINE_ACCESS_KEY': DISTINCTIVE['access_key'], 'VOLCENGINE_SECRET_KEY': DISTINCTIVE['secret_key'],
-           'VOLCENGINE_SESSION_TOKEN': DISTINCTIVE['session_token']}
+def test_no_secret_in_any_output_at_vvvv(scenario, emulator_replace, run_vvvv):
+    secret_key = DISTINCTIVE['secret_key']
     if scenario == 'api-error':
-        sts_emulator.inject_fault(kind='error', status=403, code='RequestForbidden.BillingStatus')
+        emulator_replace.inject_fault(kind='error', status=403, code='RequestForbidden.BillingStatus')
     elif scenario == 'retried-then-failed':
-        sts_emulator.inject_fault(kind='error', status=503, code='ServiceUnavailableTemp', count=10)
+        emulator_replace.inject_fault(kind='error', status=503, code='ServiceUnavailableTemp', count=10)
     elif scenario == 'bad-secret':
-        env['VOLCENGINE_SECRET_KEY'] = DISTINCTIVE['secret_key'] + 'x'
+        secret_key = DISTINCTIVE['secret_key'] + 'x'
     tasks = [relay_task(groups=DESIRED_GROUPS, max_retries=1, ignore_errors=True),
              {'name': 'Explicit options', MODULE: {'vhost': VHOST, 'app': 'live', 'groups': DESIRED_GROUPS, 'max_retries': 1,
-                                                   'secret_key': env['VOLCENGINE_SECRET_KEY'],
+                                                   'secret_key': secret_key,
                                                    'session_token': DISTINCTIVE['session_token']},
               'ignore_errors': True}]
-    run = run_playbook(playbook(*tasks), emulator=sts_emulator, verbosity=4, env=env)
+    run = run_vvvv(playbook(*tasks), emulator_replace, env={'VOLCENGINE_SECRET_KEY': secret_key})
     expected = 'ok' if scenario == 'success' else 'failed'
     assert run.task('Apply relay source')['status'] in (expected, 'changed' if expected == 'ok' else expected)
-    assert_no_secret(run.stdout)
-    assert_no_secret(run.stderr)
-    assert_no_secret(json.dumps(run.results))
     if scenario == 'bad-secret':
         assert run.task('Apply relay source')['result']['error']['code'] == 'SignatureDoesNotMatch'
 
