@@ -9,7 +9,9 @@ Measures, in one run on this controller:
   4. throughput under the API's 10 requests/second limit: 100 apps with forks=20 through ansible-playbook,
      with the client-side limiter off and on (the emulator enforces the limit either way), next to the
      controller's own floor (the same hosts running ping) and the CPU the controller spent;
-  5. the same 100 apps sent by 20 plain processes through the collection's client, without Ansible, to show
+  5. the same through ansible-playbook at an API limit of 5 requests/second, where the API, not the
+     controller, is the bottleneck;
+  6. the same 100 apps sent by 20 plain processes through the collection's client, without Ansible, to show
      what the client and its limiter achieve when the controller is not the bottleneck.
 
 Usage: .venv/bin/python tools/bench_relay_source.py [--runs N] [--apps N] [--forks N] [--report FILE]
@@ -38,6 +40,8 @@ ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbo
 VHOST = 'push.example.com'
 MODULE = 'volcengine.cloud.volc_live_relay_source'
 API_RATE = 10.0  # requests/second per account: what the emulator enforces and the ceiling we measure against
+# A lower limit at which 100 apps take the API longer than they take a 2-core controller: the API-bound case.
+API_BOUND_RATE = 5.0
 
 
 def relay_task(app='live', groups=None, state='present', loop=None):
@@ -151,29 +155,32 @@ def measure_overhead(emulator, workdir, runs):
             'ratio': per_noop / per_ping if per_ping > 0 else float('nan')}
 
 
-def module_cpu_seconds(module_args, samples, script_module):
-    """Median CPU seconds of one fresh Python process running a module the way AnsiballZ does (imports,
-    argument parsing, the work, exit_json), measured inside the process itself."""
-    args_path = os.path.join(tempfile.gettempdir(), 'volcengine-bench-args-%d.json' % os.getpid())
-    with open(args_path, 'w', encoding='utf-8') as args_file:
-        json.dump({'ANSIBLE_MODULE_ARGS': module_args}, args_file)
-    runner = ('import resource, runpy, sys\n'
-              'sys.argv = ["module", %r]\n'
-              'try:\n    runpy.run_module(%r, run_name="__main__")\nexcept SystemExit:\n    pass\n'
-              'usage = resource.getrusage(resource.RUSAGE_SELF)\n'
-              'sys.stderr.write("CPU=%%r\\n" %% (usage.ru_utime + usage.ru_stime))\n') % (args_path, script_module)
-    environment = dict(os.environ, PYTHONPATH=BUILD_ROOT)
-    measured = []
-    try:
-        for sample in range(samples):
-            completed = subprocess.run([sys.executable, '-c', runner], env=environment, capture_output=True, text=True,
+def ansiballz_cpu_seconds(emulator, workdir, tasks, samples):
+    """Median CPU seconds of one module process as Ansible runs it: each task runs once through ansible-playbook
+    with ANSIBLE_KEEP_REMOTE_FILES, then its AnsiballZ file is run ``samples`` times, the tasks interleaved so
+    that machine noise hits them alike."""
+    payloads = {}
+    for name, task in tasks.items():
+        remote_tmp = os.path.join(workdir, 'remote-' + str(len(payloads)))
+        completed = run_playbook(write_playbook(workdir, 'keep', [task]), emulator, workdir, extra_env={
+            'ANSIBLE_KEEP_REMOTE_FILES': 'True', 'ANSIBLE_REMOTE_TMP': remote_tmp})[1]
+        found = [os.path.join(root, file_name) for root, dirs, files in os.walk(remote_tmp) for file_name in files
+                 if file_name.startswith('AnsiballZ_')]
+        if completed.returncode != 0 or len(found) != 1:
+            raise RuntimeError('could not keep the AnsiballZ file of %s:\n%s' % (name, completed.stdout))
+        payloads[name] = found[0]
+    environment = dict(os.environ, VOLCENGINE_ENDPOINT=emulator.url, VOLCENGINE_ACCESS_KEY=emulator.access_key,
+                       VOLCENGINE_SECRET_KEY=emulator.secret_key, VOLCENGINE_RATE_LIMIT='0')
+    measured = {name: [] for name in payloads}
+    for sample in range(samples):
+        for name, payload in payloads.items():
+            before = children_cpu()
+            completed = subprocess.run([sys.executable, payload], env=environment, capture_output=True, text=True,
                                        check=False)
-            if '"failed": true' in completed.stdout or 'CPU=' not in completed.stderr:
-                raise RuntimeError('module run failed:\n%s\n%s' % (completed.stdout, completed.stderr))
-            measured.append(float(completed.stderr.rsplit('CPU=', 1)[1]))
-    finally:
-        os.unlink(args_path)
-    return statistics.median(measured)
+            measured[name].append(children_cpu() - before)
+            if completed.returncode != 0:
+                raise RuntimeError('%s failed:\n%s\n%s' % (name, completed.stdout, completed.stderr))
+    return {name: statistics.median(values) for name, values in measured.items()}
 
 
 def import_cpu_seconds(statements, samples):
@@ -207,23 +214,22 @@ def compile_cpu_seconds(samples):
     return statistics.median(measured)
 
 
-def measure_startup(emulator, samples):
+def measure_startup(emulator, workdir, samples):
     """Where a module process's CPU goes: ping next to a relay no-op, and the imports the relay module adds."""
     emulator.set_state([{'Vhost': VHOST, 'App': 'live', 'GroupDetails': [
         {'Group': 'primary', 'Servers': [{'RelaySourceDomain': 'origin-a.example.org', 'RelaySourceProtocol': 'rtmp',
                                           'RelaySourceParams': {}}]}]}])
-    relay_args = {'vhost': VHOST, 'app': 'live', 'groups': [group('primary', 'origin-a.example.org')],
-                  'endpoint': emulator.url, 'access_key': emulator.access_key, 'secret_key': emulator.secret_key,
-                  'rate_limit': 0, '_ansible_tmpdir': tempfile.gettempdir()}
-    ping = module_cpu_seconds({'_ansible_tmpdir': tempfile.gettempdir()}, samples, 'ansible.modules.ping')
-    relay = module_cpu_seconds(relay_args, samples, 'ansible_collections.volcengine.cloud.plugins.modules.volc_live_relay_source')
+    processes = ansiballz_cpu_seconds(emulator, workdir, {
+        'ping': {'name': 'Ping', 'ansible.builtin.ping': {}},
+        'relay': relay_task(groups=[group('primary', 'origin-a.example.org')]),
+    }, samples)
     imports = import_cpu_seconds([
         'import ansible.module_utils.basic',
         'import requests',
         'import ansible_collections.volcengine.cloud.plugins.module_utils.module_support',
         'import ansible_collections.volcengine.cloud.plugins.module_utils.relay_source',
     ], samples)
-    return {'samples': samples, 'ping': ping, 'relay': relay, 'basic': imports[0], 'requests': imports[1],
+    return {'samples': samples, 'ping': processes['ping'], 'relay': processes['relay'], 'basic': imports[0], 'requests': imports[1],
             'collection': imports[2] + imports[3], 'compile': compile_cpu_seconds(samples)}
 
 
@@ -231,10 +237,10 @@ def throughput_inventory(apps):
     return ''.join('app%03d ansible_connection=local\n' % number for number in range(apps))
 
 
-def measure_throughput(harness, workdir, apps, forks, rate_limit):
+def measure_throughput(harness, workdir, apps, forks, rate_limit, api_rate=API_RATE):
     task = relay_task(app='{{ inventory_hostname }}', groups=[group('primary', '{{ inventory_hostname }}-origin.example.org')])
     playbook = write_playbook(workdir, 'throughput', [task], hosts='all')
-    with harness(update_mode='replace', rate_limit=API_RATE) as emulator:
+    with harness(update_mode='replace', rate_limit=api_rate) as emulator:
         emulator_cpu = process_cpu(emulator.process.pid)
         elapsed, completed = run_playbook(playbook, emulator, workdir, rate_limit=rate_limit, forks=forks,
                                           inventory=throughput_inventory(apps))
@@ -243,17 +249,17 @@ def measure_throughput(harness, workdir, apps, forks, rate_limit):
         log = emulator.requests()
         configured = len(emulator.state()['RelaySourceConfigList'])
     capacity = elapsed * (os.cpu_count() or 1)
-    row = summarize_calls('ansible-playbook, forks=%d' % forks, rate_limit, apps, elapsed, log)
+    row = summarize_calls('ansible-playbook, forks=%d' % forks, rate_limit, apps, elapsed, log, api_rate)
     row.update({'failed_tasks': recap_count(completed, 'failed'), 'apps_configured': configured,
                 'cpu_busy': completed.cpu_seconds / capacity,
                 'emulator_busy': emulator_cpu / capacity if emulator_cpu is not None else None})
     return row
 
 
-def summarize_calls(how, rate_limit, apps, elapsed, log):
+def summarize_calls(how, rate_limit, apps, elapsed, log, api_rate=API_RATE):
     api_calls = sum(1 for entry in log if entry['http_status'] != 429)
-    floor = api_calls / API_RATE
-    return {'how': how, 'client_rate_limit': rate_limit, 'apps': apps, 'wall': elapsed, 'successful_calls': api_calls,
+    floor = api_calls / api_rate
+    return {'how': how, 'api_rate': api_rate, 'client_rate_limit': rate_limit, 'apps': apps, 'wall': elapsed, 'successful_calls': api_calls,
             'throttled_429': sum(1 for entry in log if entry['http_status'] == 429), 'floor': floor,
             'efficiency': floor / elapsed if elapsed else 0.0}
 
@@ -307,8 +313,24 @@ def measure_client_throughput(harness, apps, processes, rate_limit):
     return row
 
 
+def median_run(rows):
+    """The run with the median wall time, carrying the range of all runs' wall times."""
+    ordered = sorted(rows, key=lambda row: row['wall'])
+    chosen = dict(ordered[len(ordered) // 2])
+    chosen.update({'runs': len(rows), 'wall_min': ordered[0]['wall'], 'wall_max': ordered[-1]['wall']})
+    return chosen
+
+
+def wall_text(row):
+    if row.get('runs', 1) > 1:
+        return '%.1f (%.1f–%.1f)' % (row['wall'], row['wall_min'], row['wall_max'])
+    return '%.1f' % row['wall']
+
+
 def percent(fraction):
-    return 'n/a' if fraction is None else '%.0f %%' % (100 * fraction)
+    if fraction is None:
+        return 'n/a'
+    return '%.1f %%' % (100 * fraction) if fraction < 0.1 else '%.0f %%' % (100 * fraction)
 
 
 def render_report(calls, overhead, startup, throughput, controller_floor):
@@ -325,30 +347,34 @@ def render_report(calls, overhead, startup, throughput, controller_floor):
               '| volc_live_relay_source no-op, per task | %.3f |' % overhead['relay_noop_per_task'],
               '| ratio relay no-op / ping | %.2f |' % overhead['ratio'],
               '', '## Module start-up cost (CPU seconds per module process, median of %d)' % startup['samples'], '',
-              'Each module is run directly by Python with byte-code caches warm, so this is the floor of what a task '
-              'costs the controller beyond Ansible\'s own work.', '',
+              'The first two rows run the AnsiballZ files Ansible itself produced (module arguments included); '
+              'the import rows are measured in a plain Python process with byte-code caches warm, and the compile '
+              'row is what AnsiballZ adds on every run because it ships source in a zip.', '',
               '| what | CPU seconds |', '|---|---|',
-              '| ansible.builtin.ping, whole process | %.3f |' % startup['ping'],
-              '| volc_live_relay_source no-op, whole process (one Describe call) | %.3f |' % startup['relay'],
-              '| of which: import ansible.module_utils.basic (ping pays it too) | %.3f |' % startup['basic'],
-              '| of which: import requests | %.3f |' % startup['requests'],
-              '| of which: import the collection\'s module_utils | %.3f |' % startup['collection'],
-              '| not in the rows above: compiling the collection\'s files, which every AnsiballZ run does (it '
-              'ships source, so byte-code caches do not apply) | %.3f |' % startup['compile'],
-              '', '## Throughput under the %g requests/second API limit' % API_RATE, '',
-              'Floor: successful calls / %g per second. Controller floor: the same %d hosts with forks=%d running '
-              'ansible.builtin.ping (no API call) take %.1f s here, with the controller %.0f %% busy; an '
-              'ansible-playbook run cannot beat max(API floor, controller floor).' % (
-                  API_RATE, throughput[0]['apps'], controller_floor['forks'], controller_floor['wall'],
-                  100 * controller_floor['cpu_busy']), '',
-              '| how | client limiter | apps | wall (s) | successful calls | floor (s) | % of ceiling | 429s '
-              '| failed | apps configured | CPU busy: Ansible | CPU busy: emulator |',
-              '|---|---|---|---|---|---|---|---|---|---|---|---|']
+              '| ansible.builtin.ping, AnsiballZ process | %.3f |' % startup['ping'],
+              '| volc_live_relay_source no-op (one Describe call), AnsiballZ process | %.3f |' % startup['relay'],
+              '| import ansible.module_utils.basic (both modules) | %.3f |' % startup['basic'],
+              '| import requests (relay only) | %.3f |' % startup['requests'],
+              '| import the collection\'s module_utils (relay only) | %.3f |' % startup['collection'],
+              '| compile the collection\'s files (relay only, every AnsiballZ run) | %.3f |' % startup['compile'],
+              '', '## Throughput under the API\'s rate limit', '',
+              'Each ansible-playbook row at %g requests/second is the median of %d runs (wall range in brackets), '
+              'the configurations interleaved. Floor: successful calls / the API limit. Controller floor: the same '
+              '%d hosts with forks=%d running ansible.builtin.ping (no API call) take %s s here, with the controller '
+              '%.0f %% busy; an ansible-playbook run cannot beat max(API floor, controller floor). The rows at a '
+              'lower API limit show the API-bound case, where the controller is not the bottleneck.' % (
+                  API_RATE, controller_floor['runs'], throughput[0]['apps'], controller_floor['forks'],
+                  wall_text(controller_floor), 100 * controller_floor['cpu_busy']), '',
+              '| how | API limit | client limiter | apps | wall (s) | successful calls | floor (s) | % of ceiling '
+              '| % of max(API floor, controller floor) | 429s | failed | apps configured | CPU busy: Ansible '
+              '| CPU busy: emulator |',
+              '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
     for row in throughput:
-        lines.append('| %s | %s | %d | %.1f | %d | %.1f | %.0f %% | %d | %d | %d | %s | %s |' % (
-            row['how'], 'on (%g/s)' % row['client_rate_limit'] if row['client_rate_limit'] else 'off', row['apps'],
-            row['wall'], row['successful_calls'], row['floor'], 100 * row['efficiency'], row['throttled_429'],
-            row['failed_tasks'], row['apps_configured'],
+        achievable = max(row['floor'], controller_floor['wall']) / row['wall'] if row['cpu_busy'] is not None else None
+        lines.append('| %s | %g/s | %s | %d | %s | %d | %.1f | %.0f %% | %s | %d | %d | %d | %s | %s |' % (
+            row['how'], row['api_rate'], 'on (%g/s)' % row['client_rate_limit'] if row['client_rate_limit'] else 'off',
+            row['apps'], wall_text(row), row['successful_calls'], row['floor'], 100 * row['efficiency'],
+            percent(achievable), row['throttled_429'], row['failed_tasks'], row['apps_configured'],
             percent(row['cpu_busy']), percent(row['emulator_busy'])))
     lines += ['', 'CPU busy: CPU seconds used during the run / (wall time x %d cores). The plain processes start '
               'together after importing, so their wall time is send time only; the first window\'s %d requests go '
@@ -362,9 +388,10 @@ def main():
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--runs', type=int, default=20, help='task runs for the overhead comparison')
-    parser.add_argument('--samples', type=int, default=9, help='module processes timed for the start-up cost')
+    parser.add_argument('--samples', type=int, default=15, help='module processes timed for the start-up cost')
     parser.add_argument('--apps', type=int, default=100)
     parser.add_argument('--forks', type=int, default=20)
+    parser.add_argument('--repeats', type=int, default=3, help='runs of each ansible-playbook throughput configuration')
     parser.add_argument('--report', default=os.path.join(REPO_ROOT, 'bench', 'results', 'relay_source.md'))
     args = parser.parse_args()
 
@@ -376,10 +403,17 @@ def main():
         with Emulator(update_mode='replace', rate_limit=0) as emulator:
             calls = measure_api_calls(emulator, workdir)
             overhead = measure_overhead(emulator, workdir, args.runs)
-            startup = measure_startup(emulator, args.samples)
-        throughput = [measure_throughput(Emulator, workdir, args.apps, args.forks, rate_limit) for rate_limit in (0, API_RATE)]
-        controller_floor = measure_controller_floor(Emulator, workdir, args.apps, args.forks)
+            startup = measure_startup(emulator, workdir, args.samples)
+        runs = {'off': [], 'on': [], 'ping': []}
+        for repeat in range(args.repeats):
+            runs['off'].append(measure_throughput(Emulator, workdir, args.apps, args.forks, 0))
+            runs['on'].append(measure_throughput(Emulator, workdir, args.apps, args.forks, API_RATE))
+            runs['ping'].append(measure_controller_floor(Emulator, workdir, args.apps, args.forks))
+        throughput = [median_run(runs['off']), median_run(runs['on'])]
+        controller_floor = median_run(runs['ping'])
         controller_floor['forks'] = args.forks
+        throughput += [measure_throughput(Emulator, workdir, args.apps, args.forks, rate_limit, api_rate=API_BOUND_RATE)
+                       for rate_limit in (0, API_BOUND_RATE)]
         throughput += [measure_client_throughput(Emulator, args.apps, args.forks, rate_limit) for rate_limit in (0, API_RATE)]
 
     report = render_report(calls, overhead, startup, throughput, controller_floor)
