@@ -15,10 +15,9 @@ import pytest
 import yaml
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import ERROR_ADVICE
+from ansible_collections.volcengine.cloud.tests.integration.scenarios import VHOST, playbook, relay_task
 
-MODULE = 'volcengine.cloud.volc_live_relay_source'
 INFO_MODULE = 'volcengine.cloud.volc_live_relay_source_info'
-VHOST = 'push.example.com'
 DESCRIBE, UPDATE, DELETE = 'DescribeRelaySourceV3', 'UpdateRelaySourceV3', 'DeleteRelaySourceV3'
 
 # The error codes of the relay-source actions (seed page) with the HTTP status the API sends them with.
@@ -28,22 +27,6 @@ SEED_ERRORS = [
     ('RequestLimitExceeded.Exist', 429), ('InternalError', 500), ('InternalError.DB', 500),
     ('InternalServiceError', 502), ('InternalServiceError.BadResponse', 502), ('InternalServiceTimeout', 504),
 ]
-
-
-def playbook(*tasks, **play_options):
-    play = {'name': 'Relay source scenario', 'hosts': 'localhost', 'connection': 'local', 'gather_facts': False,
-            'tasks': list(tasks)}
-    play.update(play_options)
-    return yaml.safe_dump([play], sort_keys=False)
-
-
-def relay_task(name, ignore_errors=False, **options):
-    arguments = {'vhost': VHOST, 'app': 'live'}
-    arguments.update(options)
-    task = {'name': name, MODULE: arguments}
-    if ignore_errors:
-        task['ignore_errors'] = True
-    return task
 
 
 def group(name, *domains, **server_options):

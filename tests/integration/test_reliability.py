@@ -14,28 +14,9 @@ import json
 import re
 
 import pytest
-import yaml
 
 from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator
-
-MODULE = 'volcengine.cloud.volc_live_relay_source'
-VHOST = 'push.example.com'
-
-
-def playbook(*tasks, **play_options):
-    play = {'name': 'Reliability scenario', 'hosts': play_options.pop('hosts', 'localhost'), 'gather_facts': False,
-            'tasks': list(tasks)}
-    play.update(play_options)
-    return yaml.safe_dump([play], sort_keys=False)
-
-
-def relay_task(name='Apply relay source', ignore_errors=False, **options):
-    arguments = {'vhost': VHOST, 'app': 'live'}
-    arguments.update(options)
-    task = {'name': name, MODULE: arguments}
-    if ignore_errors:
-        task['ignore_errors'] = True
-    return task
+from ansible_collections.volcengine.cloud.tests.integration.scenarios import MODULE, VHOST, playbook, relay_task
 
 
 def api_config(app, *groups):
