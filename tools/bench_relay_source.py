@@ -14,7 +14,7 @@ Measures, in one run on this controller:
   6. the same 100 apps sent by 20 plain processes through the collection's client, without Ansible, to show
      what the client and its limiter achieve when the controller is not the bottleneck.
 
-Usage: .venv/bin/python tools/bench_relay_source.py [--runs N] [--apps N] [--forks N] [--report FILE]
+Usage: .venv/bin/python tools/bench_relay_source.py [--runs N] [--apps N] [--forks N] [--report FILE] [--json FILE]
 (`make bench` runs it). Nothing leaves 127.0.0.1.
 """
 
@@ -274,7 +274,7 @@ def measure_controller_floor(harness, workdir, apps, forks):
 
 def client_worker(spec):
     """One of the plain processes of measure_client_throughput: Describe then Update for each of its apps."""
-    sys.path.insert(0, BUILD_ROOT)
+    sys.path.insert(0, spec['build_root'])
     from ansible_collections.volcengine.cloud.plugins.module_utils import relay_source
     from ansible_collections.volcengine.cloud.plugins.module_utils.client import VolcengineClient
     from ansible_collections.volcengine.cloud.plugins.module_utils.rate_limit import HostRateLimiter
@@ -298,7 +298,7 @@ def measure_client_throughput(harness, apps, processes, rate_limit):
         start_at = time.time() + 2.0  # every process has imported and connected by then
         workers = []
         for number in range(processes):
-            spec = {'apps': names[number::processes], 'rate_limit': rate_limit, 'start_at': start_at,
+            spec = {'apps': names[number::processes], 'rate_limit': rate_limit, 'start_at': start_at, 'build_root': BUILD_ROOT,
                     'endpoint': emulator.url, 'access_key': emulator.access_key, 'secret_key': emulator.secret_key}
             workers.append(subprocess.Popen([sys.executable, os.path.abspath(__file__), '--client-worker', json.dumps(spec)],
                                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
@@ -393,9 +393,16 @@ def main():
     parser.add_argument('--forks', type=int, default=20)
     parser.add_argument('--repeats', type=int, default=3, help='runs of each ansible-playbook throughput configuration')
     parser.add_argument('--report', default=os.path.join(REPO_ROOT, 'bench', 'results', 'relay_source.md'))
+    parser.add_argument('--json', help='also write every measurement to this file, as JSON')
+    parser.add_argument('--build-root', help='use the collection already assembled under this directory (the parent '
+                                             'of ansible_collections/) instead of assembling one into build/')
     args = parser.parse_args()
 
-    assemble_collection.assemble(BUILD_ROOT)
+    global BUILD_ROOT
+    if args.build_root:
+        BUILD_ROOT = os.path.abspath(args.build_root)
+    else:
+        assemble_collection.assemble(BUILD_ROOT)
     sys.path.insert(0, BUILD_ROOT)
     from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator
 
@@ -422,6 +429,11 @@ def main():
         report_file.write(report)
     print(report)
     print('report written to %s' % args.report)
+    if args.json:
+        with open(args.json, 'w', encoding='utf-8') as json_file:
+            json.dump({'api_calls': [dict(zip(('scenario', 'calls', 'actions', 'changed'), row)) for row in calls],
+                       'overhead': overhead, 'startup': startup, 'throughput': throughput,
+                       'controller_floor': controller_floor}, json_file, indent=2)
     return 0
 
 

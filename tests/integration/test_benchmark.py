@@ -1,0 +1,51 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, volcengine.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""`make bench` stays runnable: the benchmark script runs end to end at a small scale and what it reports holds.
+
+Nothing here is timed; the figures a benchmark run reports are for people, the assertions are on counts."""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import os
+import subprocess
+import sys
+
+COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION_ROOT)))
+BENCH = os.path.join(COLLECTION_ROOT, 'tools', 'bench_relay_source.py')
+APPS = 6
+
+
+def test_benchmark_runs_and_reports_the_minimum_calls_and_no_failed_task(tmp_path):
+    assert os.path.basename(os.path.dirname(os.path.dirname(COLLECTION_ROOT))) == 'ansible_collections', \
+        'run the tests in the assembled collection (make integration)'
+    report, results = str(tmp_path / 'report.md'), str(tmp_path / 'results.json')
+    completed = subprocess.run(
+        [sys.executable, BENCH, '--apps', str(APPS), '--forks', '3', '--runs', '2', '--samples', '2', '--repeats', '1',
+         '--build-root', BUILD_ROOT, '--report', report, '--json', results],
+        capture_output=True, text=True, timeout=900, check=False)
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    with open(results, encoding='utf-8') as results_file:
+        measured = json.load(results_file)
+
+    assert [(row['scenario'], row['calls'], row['changed']) for row in measured['api_calls']] == [
+        ('create (2 groups)', 2, 1), ('no-op', 1, 0), ('update one server', 2, 1), ('purge one group', 2, 1),
+        ('delete the app', 2, 1)]
+    assert measured['overhead']['runs'] == 2
+    assert measured['startup']['relay'] > 0 and measured['startup']['ping'] > 0
+
+    # ansible-playbook at 10/s (limiter off, on), at 5/s (off, on), then plain processes (off, on)
+    throughput = measured['throughput']
+    assert [(row['api_rate'], row['client_rate_limit']) for row in throughput] == [
+        (10.0, 0), (10.0, 10.0), (5.0, 0), (5.0, 5.0), (10.0, 0), (10.0, 10.0)]
+    for row in throughput:
+        if row['client_rate_limit']:
+            assert (row['failed_tasks'], row['apps_configured'], row['successful_calls']) == (0, APPS, 2 * APPS), row
+    assert measured['controller_floor']['wall'] > 0
+
+    with open(report, encoding='utf-8') as report_file:
+        text = report_file.read()
+    assert '| no-op | 1 | DescribeRelaySourceV3 | 0 |' in text
+    assert text.count('| ansible-playbook, forks=3 |') == 4 and text.count('| 3 plain processes |') == 2
