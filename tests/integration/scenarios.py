@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, volcengine.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Building blocks of the playbooks the integration tests write: a play, a relay-source task, a group."""
+"""Building blocks of the integration tests: the playbooks they write (a play, a relay-source task, a group) and
+the emulator state they seed and read."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
@@ -27,3 +28,25 @@ def relay_task(name='Apply relay source', ignore_errors=False, **options):
     if ignore_errors:
         task['ignore_errors'] = True
     return task
+
+
+def group(name, *domains, **server_options):
+    """A group as the module takes it; without domains, one server ``<name>.example.org``."""
+    return {'name': name, 'servers': [dict(domain=domain, **server_options) for domain in (domains or (name + '.example.org',))]}
+
+
+def api_config(app, groups):
+    """The emulator's (the API's) shape of VHOST/``app`` holding ``groups`` given as the module takes them."""
+    return {'Vhost': VHOST, 'App': app, 'GroupDetails': [
+        {'Group': item['name'], 'Servers': [{'RelaySourceDomain': server['domain'],
+                                             'RelaySourceProtocol': server.get('protocol', 'rtmp'),
+                                             'RelaySourceParams': server.get('params', {})} for server in item['servers']]}
+        for item in groups]}
+
+
+def group_names(emulator, app='live'):
+    """The emulator's group names of VHOST/``app``, in order; [] when the app has no configuration."""
+    for config in emulator.state()['RelaySourceConfigList']:
+        if config['App'] == app:
+            return [detail['Group'] for detail in config['GroupDetails']]
+    return []

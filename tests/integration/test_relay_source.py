@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import ERROR_ADVICE
-from ansible_collections.volcengine.cloud.tests.integration.scenarios import VHOST, playbook, relay_task
+from ansible_collections.volcengine.cloud.tests.integration.scenarios import (
+    VHOST, api_config, group, group_names, playbook, relay_task)
 
 INFO_MODULE = 'volcengine.cloud.volc_live_relay_source_info'
 DESCRIBE, UPDATE, DELETE = 'DescribeRelaySourceV3', 'UpdateRelaySourceV3', 'DeleteRelaySourceV3'
@@ -27,25 +28,6 @@ SEED_ERRORS = [
     ('RequestLimitExceeded.Exist', 429), ('InternalError', 500), ('InternalError.DB', 500),
     ('InternalServiceError', 502), ('InternalServiceError.BadResponse', 502), ('InternalServiceTimeout', 504),
 ]
-
-
-def group(name, *domains, **server_options):
-    return {'name': name, 'servers': [dict(domain=domain, **server_options) for domain in (domains or (name + '.example.org',))]}
-
-
-def api_config(app, groups):
-    return {'Vhost': VHOST, 'App': app, 'GroupDetails': [
-        {'Group': item['name'], 'Servers': [{'RelaySourceDomain': server['domain'],
-                                             'RelaySourceProtocol': server.get('protocol', 'rtmp'),
-                                             'RelaySourceParams': server.get('params', {})} for server in item['servers']]}
-        for item in groups]}
-
-
-def group_names(emulator, app='live'):
-    for config in emulator.state()['RelaySourceConfigList']:
-        if config['App'] == app:
-            return [detail['Group'] for detail in config['GroupDetails']]
-    return []
 
 
 def calls_of(log, entry):

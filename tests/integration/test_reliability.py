@@ -16,28 +16,15 @@ import re
 import pytest
 
 from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator
-from ansible_collections.volcengine.cloud.tests.integration.scenarios import MODULE, VHOST, playbook, relay_task
+from ansible_collections.volcengine.cloud.tests.integration.scenarios import (
+    MODULE, VHOST, api_config, group, group_names, playbook, relay_task)
 
 
-def api_config(app, *groups):
-    """A config in the API's own shape: groups are (name, [domain, ...])."""
-    return {'Vhost': VHOST, 'App': app, 'GroupDetails': [
-        {'Group': name, 'Servers': [{'RelaySourceDomain': domain, 'RelaySourceProtocol': 'rtmp', 'RelaySourceParams': {}}
-                                    for domain in domains]} for name, domains in groups]}
-
-
-def group_names(emulator, app='live'):
-    for config in emulator.state()['RelaySourceConfigList']:
-        if config['App'] == app:
-            return [group['Group'] for group in config['GroupDetails']]
-    return []
-
-
-def server_domains(emulator, app, group):
+def server_domains(emulator, app, group_name):
     for config in emulator.state()['RelaySourceConfigList']:
         if config['App'] == app:
             for detail in config['GroupDetails']:
-                if detail['Group'] == group:
+                if detail['Group'] == group_name:
                     return [server['RelaySourceDomain'] for server in detail['Servers']]
     return None
 
@@ -171,7 +158,7 @@ def test_throttling_code_that_means_already_exists_is_not_retried(emulator_repla
 
 
 def test_failure_between_group_delete_and_update_says_what_was_applied(emulator, run_vvvv):
-    emulator.set_state([api_config('live', ('primary', ['old-origin.example.org']), ('legacy', ['legacy.example.org']))])
+    emulator.set_state([api_config('live', [group('primary', 'old-origin.example.org'), group('legacy')])])
     emulator.inject_fault(kind='error', status=400, code='InvalidParam', count=1, actions=['UpdateRelaySourceV3'])
 
     run = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS, ignore_errors=True)), emulator)
