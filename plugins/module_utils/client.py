@@ -4,8 +4,13 @@
 """The one HTTP client of the collection: signing, session, TLS, retries and response-envelope parsing.
 
 Every module talks to Volcengine through ``VolcengineClient.call(action, version, body)``, which returns an
-``APIResponse`` or raises a ``VolcengineError`` subclass. Nothing here logs, prints or returns request headers,
-the signature or the credentials; error texts are scrubbed of them as a second line of defence.
+``APIResponse`` or raises a ``VolcengineError`` subclass (and no other exception). Nothing here logs, prints or
+returns request headers, the signature or the credentials; error texts are scrubbed of them as a second line of
+defence.
+
+The environment may route requests through a proxy (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY), but it
+never adds authentication or replaces the CA store: requests' ``trust_env`` is off, so neither ``~/.netrc`` /
+``$NETRC`` nor ``REQUESTS_CA_BUNDLE`` / ``CURL_CA_BUNDLE`` apply (the ``ca_bundle`` option does that).
 """
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -16,27 +21,40 @@ import json
 import math
 import random
 import re
+import socket
+import threading
 import time
 import traceback
 import warnings
 
 try:
-    from urllib.parse import urlsplit
+    from http.client import HTTPException
+    from urllib.parse import quote, quote_plus, urlsplit
 except ImportError:  # pragma: no cover
+    from httplib import HTTPException
+    from urllib import quote, quote_plus
     from urlparse import urlsplit
 
 try:
     import requests
+    from urllib3.exceptions import DecodeError as _DecodeError
+    from urllib3.exceptions import HTTPError as _Urllib3Error
+    from urllib3.exceptions import InsecureRequestWarning as _InsecureRequestWarning
+    from urllib3.exceptions import ProtocolError as _ProtocolError
+    from urllib3.exceptions import ReadTimeoutError as _ReadTimeoutError
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - exercised by simulating it in the unit tests
     requests = None
+    _DecodeError = _Urllib3Error = _ProtocolError = _ReadTimeoutError = type('_Unavailable', (Exception,), {})
+    _InsecureRequestWarning = None
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 from ansible_collections.volcengine.cloud.plugins.module_utils import errors
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import (
     VolcengineAPIError,
+    VolcengineError,
     VolcengineTransportError,
 )
 from ansible_collections.volcengine.cloud.plugins.module_utils.signer import (
@@ -69,8 +87,23 @@ DEFAULT_BACKOFF_CAP = 20.0
 MAX_RETRY_AFTER = 60.0
 # At most this much of a non-JSON body goes into an error message.
 BODY_SNIPPET_LENGTH = 200
+# Answers larger than this (after decoding any Content-Encoding) are refused without being read whole: real
+# answers are a few kilobytes, and an unbounded body would let a broken endpoint exhaust the controller's memory.
+MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+# The body is read in pieces of at most this size; with urllib3 2 each piece is one socket read.
+READ_CHUNK_BYTES = 64 * 1024
+# Only this much of any text is scrubbed and kept for an error message (messages end up at most 500 long).
+SCRUB_WINDOW = 4000
+
+# What a Volcengine access key, secret key or session token can hold.
+CREDENTIAL_RULE = 'Volcengine credentials are printable ASCII characters without spaces'
+_CREDENTIAL_PATTERN = re.compile(r'[\x21-\x7e]+\Z')
 
 _SIGNATURE_PATTERN = re.compile(r'(Signature=)[0-9A-Fa-f]+')
+_SIGNATURE_VALUE = re.compile(r'Signature=([0-9A-Fa-f]+)')
+_PERCENT_ESCAPE = re.compile(r'%[0-9A-F]{2}')
+_LOCATION_HOST = re.compile(r'[A-Za-z0-9.:-]{1,255}\Z')
+_CONTENT_LENGTH = re.compile(r'[0-9]{1,19}\Z')
 _DEFAULT_PORTS = {'http': 80, 'https': 443}
 _UTC = datetime.timezone.utc
 
@@ -100,14 +133,14 @@ def parse_retry_after(value, now=None):
     except ValueError:
         try:
             when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+            if when is None:
+                return None
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=_UTC)
+            reference = now if now is not None else time.time()
+            seconds = (when - datetime.datetime.fromtimestamp(reference, _UTC)).total_seconds()
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
-        if when is None:
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=_UTC)
-        reference = now if now is not None else time.time()
-        seconds = (when - datetime.datetime.fromtimestamp(reference, _UTC)).total_seconds()
     if math.isnan(seconds):
         return None
     return min(MAX_RETRY_AFTER, max(0.0, seconds))
@@ -129,6 +162,109 @@ def _split_endpoint(endpoint):
     return '%s://%s' % (scheme, host), path, host
 
 
+class InvalidCredentialError(ValueError):
+    """A credential holds something no Volcengine credential has. The message names the option, never the value."""
+
+
+def _credential_problem(value):
+    """What is wrong with a credential, in words that never quote it; None when it may be right."""
+    if value is None or value == '':
+        return 'is empty'
+    if not isinstance(value, str):
+        return 'is not a string'
+    if _CREDENTIAL_PATTERN.match(value):
+        return None
+    if value[-1] in '\r\n':
+        return 'ends with a line break'
+    if value != value.rstrip():
+        return 'ends with whitespace'
+    if value != value.lstrip():
+        return 'starts with whitespace'
+    if any(character.isspace() for character in value):
+        return 'contains whitespace'
+    if any(ord(character) > 0x7e for character in value):
+        return 'contains a non-ASCII character (a typographic quote or a non-breaking space pasted with it?)'
+    return 'contains a control character'
+
+
+def check_credentials(access_key, secret_key, session_token=None, env_names=None):
+    """Raise InvalidCredentialError for the first credential that cannot be right, before anything is sent.
+
+    A trailing newline (from ``echo ... | ansible-vault encrypt_string`` or a file) or a pasted typographic quote
+    would otherwise reach requests, which quotes the header value in its error. ``session_token`` None or '' means
+    none. ``env_names`` maps an option to the environment variable that can set it, named in the message too.
+    """
+    for option, value in (('access_key', access_key), ('secret_key', secret_key), ('session_token', session_token)):
+        if option == 'session_token' and not value:
+            continue
+        problem = _credential_problem(value)
+        if problem:
+            source = (env_names or {}).get(option)
+            raise InvalidCredentialError(
+                '%s%s %s: %s. Set it again without that character; a trailing line break usually comes from '
+                '`echo` or from reading a file (use `echo -n`, or the `trim` filter).'
+                % (option, ' (or %s)' % source if source else '', problem, CREDENTIAL_RULE))
+
+
+def _secret_forms(secrets):
+    """Every form in which a secret may show up in an error text, longest first: as is, escaped as Python shows
+    it (requests quotes a bad header value with repr), JSON-encoded, URL-encoded (quote, quote_plus, lowercase
+    escapes), and each of those encoded once more (JSON inside a URL, and so on)."""
+    encoders = (
+        lambda text: repr(text)[1:-1],
+        lambda text: text.encode('unicode_escape').decode('ascii'),
+        lambda text: json.dumps(text)[1:-1],
+        lambda text: json.dumps(text)[1:-1].replace('/', '\\/'),
+        lambda text: quote(text, safe=''),
+        lambda text: quote(text),
+        quote_plus,
+        lambda text: _PERCENT_ESCAPE.sub(lambda match: match.group(0).lower(), text),
+    )
+    forms = set(secret for secret in secrets if secret)
+    for _depth in range(2):
+        forms |= set(encode(form) for form in forms for encode in encoders)
+    return sorted((form for form in forms if len(form) >= 4), key=len, reverse=True)
+
+
+class _AttemptTimedOut(Exception):
+    """The attempt's deadline passed before the answer was complete."""
+
+
+class _AttemptAbandoned(Exception):
+    """Raised in a worker whose attempt already timed out: nobody waits for its answer."""
+
+
+class _BodyCut(Exception):
+    """The connection failed while the answer's body was being read; ``reason`` says how."""
+
+    def __init__(self, reason):
+        super(_BodyCut, self).__init__(reason)
+        self.reason = reason
+
+
+class _BodyTooLarge(Exception):
+    """The answer is larger than MAX_RESPONSE_BYTES; ``detail`` says how we know."""
+
+    def __init__(self, detail):
+        super(_BodyTooLarge, self).__init__(detail)
+        self.detail = detail
+
+
+class _Answer(object):
+    """One HTTP answer, read whole: status, headers and the decoded body (empty for a redirect, never read)."""
+
+    def __init__(self, status_code, headers, content):
+        self.status_code = status_code
+        self.headers = headers
+        self.content = content
+
+
+def _new_session():
+    session = requests.Session()
+    session.trust_env = False
+    return session
+
+
 class VolcengineClient(object):
     """Signed JSON calls to one Volcengine endpoint, with retries on throttling and transient failures.
 
@@ -144,6 +280,7 @@ class VolcengineClient(object):
                  session=None, random_fraction=random.random):
         if not HAS_REQUESTS and session is None:
             raise ImportError('The Python library "requests" is required by volcengine.cloud')
+        check_credentials(access_key, secret_key, session_token)
         self.access_key = access_key
         self._secret_key = secret_key
         self._session_token = session_token or None
@@ -151,7 +288,7 @@ class VolcengineClient(object):
         self.service = service or DEFAULT_SERVICE
         self.endpoint = endpoint or DEFAULT_ENDPOINT
         self._base_url, self._path, self._host = _split_endpoint(self.endpoint)
-        self.timeout = timeout
+        self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
         self.validate_certs = validate_certs
         self.ca_bundle = ca_bundle
         self.max_retries = max(0, int(max_retries if max_retries is not None else DEFAULT_MAX_RETRIES))
@@ -161,7 +298,13 @@ class VolcengineClient(object):
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self.random_fraction = random_fraction
-        self.session = session if session is not None else requests.Session()
+        self._secret_forms = _secret_forms((secret_key, self._session_token))
+        self._sent_signatures = set()
+        self._owns_session = session is None
+        self.session = session if session is not None else _new_session()
+        # No netrc credentials and no REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE from the environment; proxies are taken
+        # from it explicitly for each request (see _proxies_for).
+        self.session.trust_env = False
         # RequestIds of every answer received (failed attempts included), in order: modules return them as
         # `request_ids` so a user can quote them to Volcengine support.
         self.request_ids = []
@@ -184,8 +327,20 @@ class VolcengineClient(object):
         """POST ``body`` (a JSON-serialisable dict) as ``action``/``version``; return an APIResponse.
 
         Raises VolcengineAPIError when the envelope holds ResponseMetadata.Error (whatever the HTTP status),
-        VolcengineTransportError when no usable answer arrived, each after the retries it deserved.
+        VolcengineTransportError when no usable answer arrived, each after the retries it deserved. Nothing
+        else leaves this method: an unexpected exception becomes a VolcengineTransportError (RequestFailed)
+        with a scrubbed message and no chained exception (a traceback would show the chain).
         """
+        try:
+            return self._call(action, version, body)
+        except VolcengineError:
+            raise
+        except Exception as exc:  # pylint: disable=broad-except
+            failure = self._unexpected_error(action, exc)
+        raise failure  # outside the handler, so the original exception is not chained to it
+
+    def _call(self, action, version, body):
+        self._sent_signatures.clear()  # scrubbed from this call's errors, in any form
         # Serialised once: these exact bytes are hashed into the signature and sent.
         payload = json.dumps(body if body is not None else {}, separators=(',', ':'),
                              ensure_ascii=False).encode('utf-8')
@@ -227,59 +382,174 @@ class VolcengineClient(object):
                             self.region, self.service, x_date, session_token=self._session_token)
 
     def _scrub(self, text):
-        """Remove anything secret from text that may end up in an error message."""
+        """``text`` fit for an error message: escape sequences and control characters removed first (so they
+        cannot hide a secret), then every form of the secret key, the session token and the signatures sent
+        replaced by ***. Only the first SCRUB_WINDOW characters are kept; a secret cut there is removed too."""
         text = '' if text is None else str(text)
-        for secret in (self._secret_key, self._session_token):
-            if secret and len(str(secret)) >= 4:
-                text = text.replace(str(secret), '***')
-        return _SIGNATURE_PATTERN.sub(r'\1***', text)
+        cut = len(text) > SCRUB_WINDOW
+        text = errors.clean_text(text[:SCRUB_WINDOW], limit=None)
+        forms = self._secret_forms + sorted(self._sent_signatures)
+        for form in forms:
+            text = text.replace(form, '***')
+        text = _SIGNATURE_PATTERN.sub(r'\1***', text)
+        if cut:
+            for form in forms:
+                for length in range(min(len(form), len(text)) - 1, 3, -1):
+                    if text.endswith(form[:length]):
+                        return text[:-length] + '***'
+        return text
+
+    def _server_text(self, value, limit):
+        """A value from the server's envelope (any JSON type) as scrubbed, cleaned text of at most ``limit``."""
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            try:
+                value = json.dumps(value, ensure_ascii=False)
+            except (TypeError, ValueError, RecursionError):
+                value = type(value).__name__
+        return errors.clean_text(self._scrub(value), limit)
 
     def _transport_error(self, action, code, message, http_status=None, request_id=None):
         return VolcengineTransportError(self._scrub(message), action=action, code=code, http_status=http_status,
                                         request_id=request_id)
 
+    def _unexpected_error(self, action, exc):
+        return self._transport_error(action, errors.REQUEST_FAILED, 'the request to %s failed (%s: %s)' % (
+            self._host, type(exc).__name__, _reason(exc)))
+
+    def _proxies_for(self, url):
+        """The proxies the environment sets for ``url`` (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY): the one
+        thing still taken from the environment now that trust_env is off."""
+        return requests.utils.get_environ_proxies(url) if requests is not None else {}
+
     def _attempt(self, action, url, query, payload):
         """One HTTP exchange: an APIResponse, or (error, retries this error deserves, Retry-After or None)."""
+        deadline = time.monotonic() + self.timeout
+        try:
+            headers = self._signed_headers(query, payload)
+            self._sent_signatures.update(_SIGNATURE_VALUE.findall(headers.get('Authorization', '')))
+            answer = self._exchange(url, payload, headers, deadline)
+        except Exception as exc:  # pylint: disable=broad-except
+            return self._failure(action, exc)
+        if 300 <= answer.status_code < 400:
+            return self._redirect_error(action, answer), 0, None
+        try:
+            return self._parse(action, answer)
+        except Exception as exc:  # pylint: disable=broad-except
+            return self._unexpected_error(action, exc), 0, None
+
+    def _exchange(self, url, payload, headers, deadline):
+        """Send the request and read the whole answer in a worker thread, waiting for it until ``deadline``
+        (time.monotonic()); an _Answer, or the exception the exchange raised, or _AttemptTimedOut.
+
+        requests' timeout bounds each socket operation, not the exchange: a server sending a byte every now and
+        then would hold an attempt open indefinitely. At the deadline the worker is abandoned (a daemon thread
+        that stops at its next read), so every attempt ends on time whatever the server does.
+        """
+        outcome = {}
+        abandoned = threading.Event()
+
+        def exchange():
+            try:
+                outcome['answer'] = self._send_and_read(url, payload, headers, abandoned)
+            except Exception as exc:  # pylint: disable=broad-except
+                outcome['error'] = exc  # handed to the calling thread below
+
+        worker = threading.Thread(target=exchange, name='volcengine-cloud-request')
+        worker.daemon = True
+        worker.start()
+        worker.join(min(max(0.0, deadline - time.monotonic()), threading.TIMEOUT_MAX))
+        if worker.is_alive():
+            abandoned.set()
+            if self._owns_session:
+                self.session = _new_session()  # the abandoned worker may still be using the old one
+            raise _AttemptTimedOut()
+        if 'error' in outcome:
+            raise outcome['error']
+        return outcome['answer']
+
+    def _send_and_read(self, url, payload, headers, abandoned):
+        """The exchange itself (runs in the worker): never follows a redirect, reads the body within the cap."""
         if self.validate_certs:
             verify = self.ca_bundle or True
         else:
             verify = False
-        headers = self._signed_headers(query, payload)
+            if _InsecureRequestWarning is not None:
+                # The user chose validate_certs=false; urllib3 would warn on stderr for every request.
+                warnings.filterwarnings('ignore', category=_InsecureRequestWarning)
+        response = self.session.post(url, data=payload, headers=headers, timeout=self.timeout, verify=verify,
+                                     proxies=self._proxies_for(url), allow_redirects=False, stream=True)
         try:
-            with warnings.catch_warnings():
-                if not verify:
-                    # The user chose validate_certs=false; urllib3 would warn on stderr for every request.
-                    warnings.simplefilter('ignore')
-                response = self.session.post(url, data=payload, headers=headers, timeout=self.timeout,
-                                             verify=verify)
-        except requests.exceptions.SSLError as exc:
-            return (self._transport_error(
-                action, errors.TLS_VERIFICATION_FAILED,
-                'TLS handshake or certificate verification with %s failed (%s)' % (self._host, _reason(exc))),
-                0, None)
-        except requests.exceptions.Timeout as exc:
-            # A read timeout on a write may mean the write happened; retrying is still safe (see class doc).
-            return (self._transport_error(
-                action, errors.TIMEOUT,
-                'no answer from %s within %s seconds (%s)' % (self._host, self.timeout, type(exc).__name__)),
-                self.max_retries, None)
-        except requests.exceptions.ConnectionError as exc:
-            return (self._transport_error(
-                action, errors.CONNECTION_ERROR, 'could not connect to %s (%s)' % (self._host, _reason(exc))),
-                self.max_retries, None)
-        except requests.exceptions.RequestException as exc:
-            return (self._transport_error(
-                action, errors.CONNECTION_ERROR, 'request to %s failed (%s: %s)' % (
-                    self._host, type(exc).__name__, _reason(exc))), 0, None)
-        except (IOError, OSError) as exc:
-            # requests raises a bare OSError when `verify` names a CA bundle file that does not exist.
-            return (self._transport_error(
-                action, errors.TLS_VERIFICATION_FAILED,
-                'could not use the CA bundle %r (%s)' % (self.ca_bundle, _reason(exc))), 0, None)
-        try:
-            return self._parse(action, response)
+            if abandoned.is_set():
+                raise _AttemptAbandoned()
+            if 300 <= response.status_code < 400:
+                return _Answer(response.status_code, response.headers, b'')  # not followed, so never read
+            return _Answer(response.status_code, response.headers, _read_body(response, abandoned))
         finally:
             response.close()
+
+    def _failure(self, action, exc):
+        """(error, retries it deserves, None) for an exception of one exchange."""
+        host = self._host
+        if isinstance(exc, _AttemptTimedOut):
+            # A timeout on a write may mean the write happened; retrying is still safe (see the class doc).
+            return self._transport_error(action, errors.TIMEOUT, 'no complete answer from %s within %s seconds' % (
+                host, self.timeout)), self.max_retries, None
+        if isinstance(exc, _BodyTooLarge):
+            return self._transport_error(action, errors.RESPONSE_TOO_LARGE, 'the answer from %s is larger than the '
+                                         '%d bytes the client accepts (%s); it was not read' % (
+                                             host, MAX_RESPONSE_BYTES, exc.detail)), 0, None
+        cut = exc.reason if isinstance(exc, _BodyCut) else exc
+        if isinstance(exc, _BodyCut) or (requests is not None and isinstance(exc, requests.exceptions.ChunkedEncodingError)):
+            if isinstance(cut, (_ReadTimeoutError, socket.timeout)):
+                return self._transport_error(action, errors.TIMEOUT, 'the answer from %s stalled for more than %s '
+                                             'seconds while it was being read' % (host, self.timeout)), \
+                    self.max_retries, None
+            return self._transport_error(action, errors.CONNECTION_ERROR, 'the connection to %s was cut while '
+                                         'reading the answer (%s)' % (host, _reason(cut))), self.max_retries, None
+        if requests is not None and isinstance(exc, requests.exceptions.RequestException):
+            return self._request_failure(action, exc)
+        if isinstance(exc, _DecodeError):
+            return self._transport_error(action, errors.NON_JSON_RESPONSE, 'the answer from %s could not be decoded '
+                                         '(%s)' % (host, _reason(exc))), 0, None
+        if isinstance(exc, OSError) and self.validate_certs and self.ca_bundle:
+            # requests raises a bare OSError when `verify` names a CA bundle file that does not exist.
+            return self._transport_error(action, errors.TLS_VERIFICATION_FAILED, 'could not use the CA bundle %r '
+                                         '(%s)' % (self.ca_bundle, _reason(exc))), 0, None
+        if isinstance(exc, OSError):
+            return self._transport_error(action, errors.CONNECTION_ERROR, 'the connection to %s failed (%s)' % (
+                host, _reason(exc))), self.max_retries, None
+        return self._unexpected_error(action, exc), 0, None
+
+    def _request_failure(self, action, exc):
+        """(error, retries, None) for an exception of requests raised before the answer's headers arrived."""
+        host = self._host
+        if isinstance(exc, requests.exceptions.SSLError):
+            return self._transport_error(action, errors.TLS_VERIFICATION_FAILED, 'TLS handshake or certificate '
+                                         'verification with %s failed (%s)' % (host, _reason(exc))), 0, None
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            return self._transport_error(action, errors.TIMEOUT, 'could not connect to %s within %s seconds' % (
+                host, self.timeout)), self.max_retries, None
+        if isinstance(exc, requests.exceptions.Timeout):
+            return self._transport_error(action, errors.TIMEOUT, 'no answer from %s within %s seconds (%s)' % (
+                host, self.timeout, type(exc).__name__)), self.max_retries, None
+        if isinstance(exc, requests.exceptions.ConnectionError):
+            if exc.args and isinstance(exc.args[0], _ProtocolError):
+                # requests' "Connection aborted.": connected and sent, then the server closed without answering.
+                message = 'the connection to %s was closed before an answer arrived (%s)'
+            else:
+                message = 'could not connect to %s (%s)'
+            return self._transport_error(action, errors.CONNECTION_ERROR, message % (host, _reason(exc))), \
+                self.max_retries, None
+        return self._unexpected_error(action, exc), 0, None
+
+    def _redirect_error(self, action, answer):
+        """The error for a 3xx answer: it names the status and the target host (never another header value)."""
+        return self._transport_error(action, errors.REDIRECTED, 'the endpoint %s answered HTTP %d, a redirect %s; '
+                                     'it was not followed and nothing was sent there' % (
+                                         self._host, answer.status_code, _redirect_target(answer.headers)),
+                                     http_status=answer.status_code)
 
     def _parse(self, action, response):
         """An APIResponse, or (error, retries it deserves, Retry-After seconds or None)."""
@@ -294,10 +564,10 @@ class VolcengineClient(object):
             return error, status_retries, retry_after
         try:
             envelope = json.loads(raw.decode('utf-8'))
-        except (ValueError, UnicodeDecodeError):
-            snippet = ' '.join(raw[:BODY_SNIPPET_LENGTH * 2].decode('utf-8', 'replace').split())[:BODY_SNIPPET_LENGTH]
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            snippet = self._scrub(raw[:SCRUB_WINDOW].decode('utf-8', 'replace'))[:BODY_SNIPPET_LENGTH]
             message = 'the endpoint answered with a non-JSON body (Content-Type %s): %r' % (
-                response.headers.get('Content-Type', 'unknown'), snippet)
+                self._server_text(response.headers.get('Content-Type', 'unknown'), 100), snippet)
             error = self._transport_error(action, errors.NON_JSON_RESPONSE, message, http_status=status)
             return error, status_retries, retry_after
 
@@ -312,9 +582,8 @@ class VolcengineClient(object):
                                           http_status=status)
             return error, 0, None
 
-        request_id = metadata.get('RequestId')
-        if request_id is not None:
-            request_id = str(request_id)
+        request_id = self._server_text(metadata.get('RequestId'), errors.REQUEST_ID_LIMIT)
+        if request_id:
             self.request_ids.append(request_id)
         api_error = metadata.get('Error')
         if api_error:
@@ -323,10 +592,10 @@ class VolcengineClient(object):
                 code, message, code_n = api_error.get('Code'), api_error.get('Message'), api_error.get('CodeN')
             else:
                 code, message, code_n = None, api_error, None
-            code = str(code) if code not in (None, '') else None
-            error = VolcengineAPIError(self._scrub(message) if message is not None else None, action=action,
+            code = self._server_text(code, errors.CODE_LIMIT) or None
+            error = VolcengineAPIError(self._server_text(message, errors.MESSAGE_LIMIT), action=action,
                                        code=code, http_status=status, request_id=request_id)
-            error.code_n = code_n
+            error.code_n = code_n if isinstance(code_n, int) and not isinstance(code_n, bool) else None
             return error, self._retries_for(code, status), retry_after
         if status >= 400:
             error = self._transport_error(action, errors.HTTP_ERROR, 'HTTP %s without ResponseMetadata.Error' % status,
@@ -346,8 +615,78 @@ class VolcengineClient(object):
         return 0  # any other 4xx/200 error is a statement about the request: repeating it cannot help
 
 
+def _redirect_target(headers):
+    """Where a redirect points, told by its host only: 'to host example.com:8443', 'to a path on the same host'..."""
+    location = str(headers.get('Location') or '').strip()
+    if not location:
+        return 'without a Location'
+    try:
+        parts = urlsplit(location)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return 'to a location that is not a valid URL'
+    if not parts.netloc:
+        return 'to a path on the same host'
+    if host and _LOCATION_HOST.match(host):
+        return 'to host %s' % (host if port is None else '%s:%d' % (host, port))
+    return 'to a location that is not a valid URL'
+
+
+def _content_length(headers):
+    """The Content-Length header as an int, None when absent or not one plain number."""
+    value = headers.get('Content-Length')
+    if value is None or not _CONTENT_LENGTH.match(str(value).strip()):
+        return None
+    return int(str(value).strip())
+
+
+def _body_pieces(raw):
+    """The decoded body of a streamed urllib3 response, piece by piece. urllib3 2's read1 returns after one socket
+    read (and bounds decompression to the piece size), so a dripping server is noticed between pieces; urllib3 1.26
+    has only stream(), whose pieces fill up first."""
+    read1 = getattr(raw, 'read1', None)
+    if read1 is None:
+        for piece in raw.stream(READ_CHUNK_BYTES, decode_content=True):
+            yield piece
+        return
+    while True:
+        piece = read1(READ_CHUNK_BYTES, decode_content=True)
+        if not piece:
+            return
+        yield piece
+
+
+def _read_body(response, abandoned):
+    """The whole decoded body, or _BodyTooLarge (from Content-Length when sent, else once MAX_RESPONSE_BYTES
+    decoded bytes arrived, so a huge or endless answer never fills memory) or _BodyCut (the connection failed
+    mid-body, or it ended before Content-Length bytes)."""
+    declared = _content_length(response.headers)
+    if declared is not None and declared > MAX_RESPONSE_BYTES:
+        raise _BodyTooLarge('Content-Length %d' % declared)
+    raw = response.raw
+    pieces, size = [], 0
+    try:
+        for piece in _body_pieces(raw):
+            if abandoned.is_set():
+                raise _AttemptAbandoned()
+            size += len(piece)
+            if size > MAX_RESPONSE_BYTES:
+                raise _BodyTooLarge('more than that after decoding')
+            pieces.append(piece)
+        received = raw.tell()
+    except (_Urllib3Error, HTTPException, OSError) as exc:  # OSError includes requests' exceptions
+        if isinstance(exc, _DecodeError):
+            raise
+        raise _BodyCut(exc)
+    if declared is not None and received < declared:
+        raise _BodyCut('%d of the %d bytes announced by Content-Length arrived' % (received, declared))
+    return b''.join(pieces)
+
+
 def _reason(exc):
-    """The innermost, shortest useful description of a requests/urllib3 exception."""
+    """The innermost, shortest useful description of a requests/urllib3 exception (or a plain string)."""
+    if not isinstance(exc, BaseException):
+        return ' '.join(str(exc).split())
     reason = exc
     for depth in range(5):  # urllib3 nests MaxRetryError > NewConnectionError/SSLError; 5 levels is plenty
         inner = getattr(reason, 'reason', None)
@@ -356,5 +695,5 @@ def _reason(exc):
         if inner is None or inner is reason or depth == 4:
             break
         reason = inner
-    text = ' '.join(str(reason).split()) or type(reason).__name__
-    return text[:300]
+    # Not cut here: the caller scrubs the whole text first, so no secret can be left half-cut.
+    return ' '.join(str(reason).split()) or type(reason).__name__

@@ -4,10 +4,15 @@
 """Exceptions raised by the Volcengine client and the table that says what to do about each error code.
 
 The text of an exception is built only from the action, the code, the API's message, the HTTP status and
-the RequestId: never from request headers, the signature or the credentials.
+the RequestId: never from request headers, the signature or the credentials. Text that came from the server
+(code, message, RequestId) is cut to a bounded length and stripped of control characters and terminal escape
+sequences before it is kept.
 """
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
+
+import re
+import unicodedata
 
 # Pseudo codes for failures that produced no API error envelope (set by the client, never by the API).
 CONNECTION_ERROR = 'ConnectionError'
@@ -17,16 +22,25 @@ NON_JSON_RESPONSE = 'NonJSONResponse'
 EMPTY_RESPONSE = 'EmptyResponse'
 INVALID_ENVELOPE = 'InvalidResponseEnvelope'
 HTTP_ERROR = 'HTTPError'
+REDIRECTED = 'Redirected'
+RESPONSE_TOO_LARGE = 'ResponseTooLarge'
+REQUEST_FAILED = 'RequestFailed'
 
-_TRANSIENT = 'This is usually transient; the client already retried it with backoff. Run the task again later; ' \
-             'if it persists, contact Volcengine support with the RequestId.'
+# Bounds of server text kept in an error (characters).
+MESSAGE_LIMIT = 500
+CODE_LIMIT = 100
+REQUEST_ID_LIMIT = 128
+
+# Advice says what to do, not what happened: full_message() adds how often the call was retried, when it was.
+_TRANSIENT = 'This is usually transient: run the task again later; if it persists, contact Volcengine support with ' \
+             'the RequestId.'
 _CLIENT_BUG = 'This is a bug in the volcengine.cloud collection (the request was malformed); please report it ' \
               'with the RequestId.'
 
 ERROR_ADVICE = {
     # Codes of the relay-source actions (seed page).
-    'CommonErr': 'Unclassified server error; it was retried automatically. Run the task again, and if it keeps '
-                 'failing contact Volcengine support with the RequestId.',
+    'CommonErr': 'Unclassified server error: run the task again, and if it keeps failing contact Volcengine '
+                 'support with the RequestId.',
     'InvalidParam': 'A parameter is invalid; check the values against the module documentation '
                     '(vhost, app, group names, server domains and protocol).',
     'InvalidParam.BindError': 'A parameter failed validation; check the parameter types (strings for domains, '
@@ -74,17 +88,17 @@ ERROR_ADVICE = {
                        '(Live uses https://live.volcengineapi.com and cn-north-1).',
     'InvalidActionOrVersion': 'The action or version is not offered at this endpoint: check the endpoint and '
                               'region options.',
-    'FlowLimitExceeded': 'Throttled by the API (10 requests/second per account); it was retried with backoff. '
-                         'Lower the rate_limit option or the number of forks, then run the task again.',
-    'AccountFlowLimitExceeded': 'The account exceeded its request quota; it was retried with backoff. Lower the '
-                                'rate_limit option or the number of forks, then run the task again.',
+    'FlowLimitExceeded': 'Throttled by the API (10 requests/second per account): lower the rate_limit option or '
+                         'the number of forks, then run the task again.',
+    'AccountFlowLimitExceeded': 'The account exceeded its request quota: lower the rate_limit option or the number '
+                                'of forks, then run the task again.',
     'ServiceUnavailableTemp': 'The service is temporarily unavailable. ' + _TRANSIENT,
     'FailToConnect': 'The API gateway could not reach the service. ' + _TRANSIENT,
     # Pseudo codes set by the client when no API answer could be used.
-    CONNECTION_ERROR: 'Could not connect to the endpoint: check the endpoint option, DNS, the network route and '
-                      'any proxy (HTTPS_PROXY / NO_PROXY); it was retried with backoff.',
-    TIMEOUT: 'The API did not answer within the timeout; it was retried with backoff. Check the network or '
-             'raise the timeout option.',
+    CONNECTION_ERROR: 'The connection to the endpoint failed or was cut before a complete answer arrived: check '
+                      'the endpoint option, DNS, the network route and any proxy (HTTPS_PROXY / NO_PROXY).',
+    TIMEOUT: 'No complete answer arrived within the timeout option (which bounds each attempt, reading the answer '
+             'included): check the network or raise the timeout option.',
     TLS_VERIFICATION_FAILED: "The endpoint's TLS certificate could not be verified: install the right CA "
                              'certificates on the controller or point ca_bundle at a CA bundle file; set '
                              'validate_certs=false only for a trusted test endpoint.',
@@ -95,6 +109,14 @@ ERROR_ADVICE = {
                       'points at the Volcengine OpenAPI.',
     HTTP_ERROR: 'The endpoint answered with an HTTP error and no API error code: check the endpoint option and any '
                 'proxy, then retry.',
+    REDIRECTED: 'The endpoint answered with a redirect, which the client never follows (it would send the signed '
+                'request and the session token to another place): set the endpoint option to the API itself (for '
+                'example https://live.volcengineapi.com) and check any proxy.',
+    RESPONSE_TOO_LARGE: 'The answer was larger than the client accepts (10 MB), so it was not read: check that the '
+                        'endpoint option points at the Volcengine OpenAPI and that no proxy alters the answers.',
+    REQUEST_FAILED: 'The request could not be sent or its answer could not be read, for the reason given; it was not '
+                    'retried. Check the endpoint option and the proxy environment variables; if the reason points '
+                    'at the collection itself, please report it.',
 }
 
 # Codes that mean "slow down": always retried with backoff, whatever the HTTP status.
@@ -132,12 +154,26 @@ def advice_for(code):
     return GENERIC_ADVICE
 
 
-def _clean(text, limit=500):
-    """Single-line, bounded text for an error message."""
+# Terminal escape sequences: CSI (ESC [ ... or the 8-bit CSI), OSC/DCS/PM/APC strings up to their terminator,
+# and the two-character ESC forms. Removed whole, so no "[31m" debris is left in a message.
+_ESCAPE_SEQUENCE = re.compile(
+    r'(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?'
+    r'|\x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?'
+    r'|\x1b[ -/]*[0-~]?')
+
+
+def clean_text(text, limit=MESSAGE_LIMIT):
+    """Server text made safe for a one-line message: escape sequences and control/format characters removed,
+    whitespace collapsed, at most ``limit`` characters (None: no cut). None stays None."""
     if text is None:
         return None
-    text = ' '.join(str(text).split())
-    if len(text) > limit:
+    text = str(text)
+    if limit is not None:
+        text = text[:limit * 8]  # bounds the work below; what survives is cut to `limit` anyway
+    text = ' '.join(_ESCAPE_SEQUENCE.sub('', text).split())
+    # Categories C*: control, format (bidirectional overrides, zero-width), surrogate, private use, unassigned.
+    text = ''.join(character for character in text if unicodedata.category(character)[0] != 'C')
+    if limit is not None and len(text) > limit:
         text = text[:limit - 3] + '...'
     return text
 
@@ -147,10 +183,12 @@ class VolcengineError(Exception):
 
     def __init__(self, message, action=None, code=None, http_status=None, request_id=None):
         self.action = action
-        self.code = code
-        self.message = _clean(message)
+        self.code = clean_text(code, CODE_LIMIT)
+        self.message = clean_text(message)
         self.http_status = http_status
-        self.request_id = request_id
+        self.request_id = clean_text(request_id, REQUEST_ID_LIMIT)
+        # How many HTTP attempts the call made (set by the client); full_message() mentions retries only when > 1.
+        self.attempts = 1
         super(VolcengineError, self).__init__(self.summary())
 
     @property
@@ -175,8 +213,12 @@ class VolcengineError(Exception):
         return self.summary()
 
     def full_message(self):
-        """The summary followed by the advice sentence: what ``fail_json(msg=...)`` shows."""
-        return '%s. %s' % (self.summary(), self.advice)
+        """The summary, how often it was retried (only when it was), then the advice: what ``fail_json(msg=)`` shows."""
+        retried = ''
+        if self.attempts > 1:
+            retries = self.attempts - 1
+            retried = ' It was retried %d time%s with backoff.' % (retries, '' if retries == 1 else 's')
+        return '%s.%s %s' % (self.summary(), retried, self.advice)
 
     def to_result(self):
         return {

@@ -17,7 +17,9 @@ from ansible_collections.volcengine.cloud.plugins.module_utils.client import (
     DEFAULT_TIMEOUT,
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
+    InvalidCredentialError,
     VolcengineClient,
+    check_credentials,
 )
 from ansible_collections.volcengine.cloud.plugins.module_utils.rate_limit import HostRateLimiter
 
@@ -52,8 +54,9 @@ def volcengine_argument_spec():
 def client_from_module(module):
     """Build a VolcengineClient from the module's parameters; makes no request.
 
-    Fails the module (before any network traffic) when requests is missing, when a credential is missing, or
-    when an option is out of range.
+    Fails the module (before any network traffic) when requests is missing, when a credential is missing or holds
+    something no credential has (the message names the option, never the value), or when an option is out of
+    range.
     """
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
@@ -66,6 +69,12 @@ def client_from_module(module):
     if not params.get('secret_key'):
         module.fail_json(msg='Missing secret key: set the secret_key option or the %s environment variable.'
                          % ENV_SECRET_KEY)
+        return None
+    try:
+        check_credentials(params['access_key'], params['secret_key'], params.get('session_token'), env_names=dict(
+            access_key=ENV_ACCESS_KEY, secret_key=ENV_SECRET_KEY, session_token=ENV_SESSION_TOKEN))
+    except InvalidCredentialError as exc:
+        module.fail_json(msg=str(exc))
         return None
     timeout = params.get('timeout')
     if timeout is None:

@@ -22,7 +22,6 @@ import time
 
 import pytest
 import requests
-from requests.structures import CaseInsensitiveDict
 
 try:
     from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -38,72 +37,10 @@ from ansible_collections.volcengine.cloud.plugins.module_utils.errors import (
     VolcengineError,
     VolcengineTransportError,
 )
+from ansible_collections.volcengine.cloud.tests.unit.plugins.module_utils.client_fakes import (
+    ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, FakeResponse, Sleeper, envelope, make_client)
 
-SECRET_KEY = 'SK-distinctive-s3cr3t-value-XYZZY'
-SESSION_TOKEN = 'STS-distinctive-t0ken-value-PLUGH'
-ACCESS_KEY = 'AKLTunittest'
 COLLECTION_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', '..'))
-
-
-def envelope(result=None, error=None, request_id='req-1', action='DescribeRelaySourceV3'):
-    metadata = {'RequestId': request_id, 'Action': action, 'Version': '2023-01-01', 'Service': 'live',
-                'Region': 'cn-north-1'}
-    if error:
-        metadata['Error'] = error
-    body = {'ResponseMetadata': metadata}
-    if result is not None:
-        body['Result'] = result
-    return body
-
-
-# -- fake session -----------------------------------------------------------------------------------------
-
-class FakeResponse(object):
-    def __init__(self, status=200, body=None, headers=None, raw=None):
-        self.status_code = status
-        if raw is None:
-            raw = json.dumps(body if body is not None else envelope({})).encode('utf-8')
-        self.content = raw
-        self.headers = CaseInsensitiveDict(headers or {})
-        self.closed = False
-
-    def close(self):
-        self.closed = True
-
-
-class FakeSession(object):
-    """Plays back a script: each item is a FakeResponse or an exception instance to raise."""
-
-    def __init__(self, script):
-        self.script = list(script)
-        self.calls = []
-
-    def post(self, url, data=None, headers=None, timeout=None, verify=None):
-        self.calls.append({'url': url, 'data': data, 'headers': dict(headers), 'timeout': timeout, 'verify': verify})
-        item = self.script.pop(0) if len(self.script) > 1 else self.script[0]
-        if isinstance(item, BaseException):
-            raise item
-        return item
-
-    def close(self):
-        pass
-
-
-class Sleeper(object):
-    def __init__(self):
-        self.sleeps = []
-
-    def __call__(self, seconds):
-        self.sleeps.append(seconds)
-
-
-def make_client(script, **kwargs):
-    sleeper = Sleeper()
-    session = FakeSession(script)
-    options = dict(access_key=ACCESS_KEY, secret_key=SECRET_KEY, sleep=sleeper, session=session,
-                   clock=lambda: 1704164645.0)
-    options.update(kwargs)
-    return VolcengineClient(**options), session, sleeper
 
 
 # -- success and envelope ---------------------------------------------------------------------------------
