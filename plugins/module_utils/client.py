@@ -394,7 +394,7 @@ class VolcengineClient(object):
         text = _SIGNATURE_PATTERN.sub(r'\1***', text)
         if cut:
             for form in forms:
-                for length in range(min(len(form), len(text)) - 1, 3, -1):
+                for length in range(min(len(form) - 1, len(text)), 3, -1):
                     if text.endswith(form[:length]):
                         return text[:-length] + '***'
         return text

@@ -170,9 +170,11 @@ def clean_text(text, limit=MESSAGE_LIMIT):
     text = str(text)
     if limit is not None:
         text = text[:limit * 8]  # bounds the work below; what survives is cut to `limit` anyway
-    text = ' '.join(_ESCAPE_SEQUENCE.sub('', text).split())
     # Categories C*: control, format (bidirectional overrides, zero-width), surrogate, private use, unassigned.
-    text = ''.join(character for character in text if unicodedata.category(character)[0] != 'C')
+    # Whitespace among them (newline, tab...) becomes a space; the rest goes.
+    text = ''.join(character if unicodedata.category(character)[0] != 'C' else ' ' if character.isspace() else ''
+                   for character in _ESCAPE_SEQUENCE.sub('', text))
+    text = ' '.join(text.split())
     if limit is not None and len(text) > limit:
         text = text[:limit - 3] + '...'
     return text

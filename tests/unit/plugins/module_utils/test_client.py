@@ -613,6 +613,21 @@ def test_real_tls_unknown_ca_fails_clearly_and_ca_bundle_or_no_validation_works(
         assert unverified.call('DescribeRelaySourceV3', '2023-01-01', {}).result == {'tls': True}
 
 
+@pytest.mark.parametrize('variable', ['REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'])
+def test_a_ca_bundle_from_the_environment_does_not_replace_the_ca_store(self_signed, monkeypatch, variable):
+    context, cert_path = self_signed
+    for name in ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, cert_path)  # would make the self-signed endpoint trusted, silently
+    with ScriptedServer([ok(envelope({'tls': True}))], tls_context=context) as server:
+        client = VolcengineClient(ACCESS_KEY, SECRET_KEY, endpoint=server.url, sleep=Sleeper(), max_retries=0)
+        with pytest.raises(VolcengineTransportError) as caught:
+            client.call('DescribeRelaySourceV3', '2023-01-01', {})
+        assert caught.value.code == errors.TLS_VERIFICATION_FAILED
+        trusted = VolcengineClient(ACCESS_KEY, SECRET_KEY, endpoint=server.url, ca_bundle=cert_path)
+        assert trusted.call('DescribeRelaySourceV3', '2023-01-01', {}).result == {'tls': True}
+
+
 def test_missing_ca_bundle_file_is_a_clear_tls_error(tmp_path):
     client, session, _sleeper = make_client([IOError('Could not find a suitable TLS CA certificate bundle')],
                                             ca_bundle=str(tmp_path / 'missing.pem'))

@@ -151,6 +151,26 @@ def test_missing_credentials_fail_before_any_request_naming_option_and_env(monke
     assert message.startswith('Missing ')
 
 
+@pytest.mark.parametrize('option, env, value', [
+    ('session_token', 'VOLCENGINE_SESSION_TOKEN', 'STS-token-read-from-a-file\n'),
+    ('access_key', 'VOLCENGINE_ACCESS_KEY', u'AKLT\u201cpasted-with-quotes\u201d'),
+    ('secret_key', 'VOLCENGINE_SECRET_KEY', 'secret with a space'),
+])
+def test_malformed_credentials_fail_before_any_request_naming_option_and_env_never_the_value(monkeypatch, option,
+                                                                                              env, value):
+    def no_client(*_args, **_kwargs):
+        raise AssertionError('no client may be built')
+    monkeypatch.setattr(module_support, 'VolcengineClient', no_client)
+    monkeypatch.setenv(env, value)
+    args = {'access_key': 'AKLTgood', 'secret_key': 'good-secret'}
+    args.pop(option, None)
+    with pytest.raises(Failed) as caught:
+        module_support.client_from_module(make_module(args))
+    message = caught.value.kwargs['msg']
+    assert message.startswith('%s (or %s) ' % (option, env))
+    assert value not in message and value.strip().strip(u'\u201c\u201d') not in message
+
+
 def test_missing_requests_uses_missing_required_lib(monkeypatch):
     monkeypatch.setattr(module_support, 'HAS_REQUESTS', False)
     monkeypatch.setattr(module_support, 'REQUESTS_IMPORT_ERROR', 'Traceback: no module named requests')
