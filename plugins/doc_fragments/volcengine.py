@@ -14,7 +14,9 @@ options:
     description:
       - Volcengine access key ID used to sign the requests.
       - If not set, the value of the E(VOLCENGINE_ACCESS_KEY) environment variable is used.
-      - The module fails before sending any request when neither is set.
+      - The module fails before sending any request when neither is set, or when the value holds anything but
+        printable ASCII characters without spaces (a trailing line break, a pasted typographic quote); the message
+        names the option, never the value. The same check applies to O(secret_key) and O(session_token).
     type: str
   secret_key:
     description:
@@ -51,11 +53,15 @@ options:
   ca_bundle:
     description:
       - Path to a PEM file of CA certificates used to verify the endpoint's TLS certificate instead of the system's.
+      - This is the only way to change the CA store; the E(REQUESTS_CA_BUNDLE) and E(CURL_CA_BUNDLE) environment
+        variables are ignored.
       - Ignored when O(validate_certs=false).
     type: path
   timeout:
     description:
-      - Seconds to wait for the endpoint to accept the connection and for each read of the answer.
+      - Seconds one attempt may take in all, from connecting to the last byte of the answer; an endpoint that
+        sends its answer slowly (even one byte at a time) cannot hold an attempt longer.
+      - An attempt that runs out of time is retried like a connection error (see O(max_retries)).
     type: float
     default: 30
   max_retries:
@@ -67,6 +73,10 @@ options:
       - The unclassified error C(CommonErr) is retried at most twice. Other client errors, and HTTP 429 with code
         C(RequestLimitExceeded.Exist) (which means that the resource already exists), are never retried.
       - V(0) disables retries.
+      - One call therefore takes at most (O(max_retries) + 1) x O(timeout) + O(max_retries) x 60 seconds, plus the waits
+        of the client-side rate limiter (see O(rate_limit)); with the defaults, 5 x 30 + 4 x 60 = 390 seconds. Without
+        C(Retry-After) the waits between attempts add up to at most 7.5 seconds for the default 4 retries.
+      - Redirects (HTTP 3xx) are never followed and never retried, and answers larger than 10 MB are refused.
     type: int
     default: 4
   rate_limit:
@@ -90,7 +100,10 @@ notes:
     C(module_defaults) and the C(group/volcengine.cloud.volcengine) action group.
   - Requests are signed with Volcengine's HMAC-SHA256 (V4) signature; the controller's clock must be accurate
     (an C(InvalidTimestamp) error means that it is not).
-  - Proxies are taken from the standard E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
+  - Proxies are taken from the standard E(HTTPS_PROXY), E(HTTP_PROXY), E(ALL_PROXY) and E(NO_PROXY) environment
+    variables. Nothing else is taken from the environment for the connection; in particular no credentials from
+    C(~/.netrc) or E(NETRC) (they would replace the request's signature) and no CA bundle from E(REQUESTS_CA_BUNDLE)
+    or E(CURL_CA_BUNDLE) (use O(ca_bundle)).
   - On failure the module returns C(error) (the API's C(code) and C(message)), C(request_id) and C(http_status);
     quote the RequestId to Volcengine support.
 '''
