@@ -46,13 +46,16 @@ def _head(status, headers, length=None):
     return ('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1')
 
 
-def answer(body=None, status=200, headers=None):
-    """A complete answer; ``body`` defaults to an empty successful envelope (Result {"RelaySourceConfigList": []})."""
+def answer(body=None, status=200, headers=None, delay=0):
+    """A complete answer, after ``delay`` seconds; ``body`` defaults to an empty successful envelope (Result
+    {"RelaySourceConfigList": []})."""
     if body is None:
         body = envelope_bytes({'RelaySourceConfigList': []})
     headers = dict({'Content-Type': 'application/json'}, **(headers or {}))
 
     def behave(handler):
+        if delay and handler.server.stopping.wait(delay):
+            return
         handler.wfile.write(_head(status, headers, len(body)) + body)
     return behave
 
@@ -134,9 +137,10 @@ class _ThreadingServer(ThreadingMixIn, HTTPServer):
 
 
 class HostileServer(object):
-    """Serves on 127.0.0.1 (random port) in a thread; a context manager. ``url`` is http://127.0.0.1:<port>."""
+    """Serves on 127.0.0.1 (random port) in a thread; a context manager. ``url`` is http://127.0.0.1:<port>, or
+    https:// with ``tls_context`` (an ssl.SSLContext holding the server's certificate)."""
 
-    def __init__(self, *behaviours):
+    def __init__(self, *behaviours, **options):
         if not behaviours:
             behaviours = (answer(),)
         self.behaviours = list(behaviours)
@@ -162,8 +166,11 @@ class HostileServer(object):
 
         self.server = _ThreadingServer(('127.0.0.1', 0), Handler)
         self.server.stopping = threading.Event()
+        tls_context = options.get('tls_context')
+        if tls_context is not None:
+            self.server.socket = tls_context.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
-        self.url = 'http://127.0.0.1:%d' % self.port
+        self.url = '%s://127.0.0.1:%d' % ('https' if tls_context is not None else 'http', self.port)
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={'poll_interval': 0.05})
         self.thread.daemon = True
 

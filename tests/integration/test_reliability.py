@@ -12,10 +12,14 @@ __metaclass__ = type
 
 import json
 import re
+import time
+import types
 
 import pytest
 
 from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator
+from ansible_collections.volcengine.cloud.tests.integration import hostile_server
+from ansible_collections.volcengine.cloud.tests.integration.hostile_server import HostileServer
 from ansible_collections.volcengine.cloud.tests.integration.scenarios import (
     MODULE, VHOST, api_config, group, group_names, playbook, relay_task)
 
@@ -259,6 +263,123 @@ def test_no_secret_in_any_output_at_vvvv(scenario, emulator_replace, run_vvvv):
     assert run.task('Apply relay source')['status'] in (expected, 'changed' if expected == 'ok' else expected)
     if scenario == 'bad-secret':
         assert run.task('Apply relay source')['result']['error']['code'] == 'SignatureDoesNotMatch'
+
+
+# --- the client's boundary: bad credentials, netrc, redirects, slow, cut and hostile answers -----------------
+
+CREDENTIAL_ENV = {'access_key': 'VOLCENGINE_ACCESS_KEY', 'secret_key': 'VOLCENGINE_SECRET_KEY',
+                  'session_token': 'VOLCENGINE_SESSION_TOKEN'}
+
+
+def loopback_endpoint(server):
+    """A hostile loopback server as run_vvvv's endpoint (it reads the URL and the credentials from it)."""
+    return types.SimpleNamespace(url=server.url, access_key=DISTINCTIVE['access_key'],
+                                 secret_key=DISTINCTIVE['secret_key'])
+
+
+def actions_received(server):
+    return [re.search(r'Action=(\w+)', entry['path']).group(1) for entry in server.requests]
+
+
+@pytest.mark.parametrize('where', ['environment', 'option'])
+def test_session_token_with_a_trailing_newline_fails_naming_it_with_zero_calls(where, emulator_replace, run_vvvv):
+    token = DISTINCTIVE['session_token'] + '\n'  # what `echo "$TOKEN" | ansible-vault encrypt_string` produces
+    options = {'session_token': token} if where == 'option' else {}
+    run = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS, ignore_errors=True, **options)), emulator_replace,
+                   env={'VOLCENGINE_SESSION_TOKEN': token})
+    result = run.task('Apply relay source')
+    assert result['status'] == 'failed'
+    assert result['result']['msg'].startswith('session_token (or VOLCENGINE_SESSION_TOKEN) ends with a line break')
+    assert emulator_replace.requests() == []
+
+
+@pytest.mark.parametrize('option, value', [
+    pytest.param('session_token', DISTINCTIVE['session_token'] + u'\u2019', id='session-token'),
+    pytest.param('access_key', u'\u201c' + DISTINCTIVE['access_key'] + u'\u201d', id='access-key'),
+    pytest.param('secret_key', DISTINCTIVE['secret_key'] + u'\u2019', id='secret-key'),
+])
+def test_a_non_latin_1_character_in_a_credential_fails_clearly_with_zero_calls(option, value, emulator_replace,
+                                                                               run_vvvv):
+    run = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS, ignore_errors=True)), emulator_replace,
+                   env={CREDENTIAL_ENV[option]: value})
+    result = run.task('Apply relay source')
+    message = result['result']['msg']
+    assert result['status'] == 'failed'
+    assert message.startswith('%s (or %s) contains a non-ASCII character' % (option, CREDENTIAL_ENV[option]))
+    assert value not in message and DISTINCTIVE[option] not in message
+    assert 'MODULE FAILURE' not in message and 'Traceback' not in json.dumps(result['result'])
+    assert emulator_replace.requests() == []
+
+
+def test_a_netrc_default_entry_does_not_replace_the_signature(emulator_replace, run_vvvv, tmp_path):
+    netrc = tmp_path / 'netrc'
+    netrc.write_text('default login intruder password netrc-password-0042\n')
+    netrc.chmod(0o600)
+    run = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS)), emulator_replace, env={'NETRC': str(netrc)})
+    assert run.rc == 0, run
+    assert run.task('Apply relay source')['status'] == 'changed'
+    received = emulator_replace.requests()
+    assert [entry['action'] for entry in received] == ['DescribeRelaySourceV3', 'UpdateRelaySourceV3']
+    assert all(entry['signature_valid'] and entry['access_key'] == DISTINCTIVE['access_key'] for entry in received)
+    assert group_names(emulator_replace) == ['primary']
+
+
+def test_a_redirect_to_another_port_fails_and_that_port_receives_nothing(run_vvvv):
+    with HostileServer(hostile_server.answer()) as elsewhere:
+        location = '%s/collect?Action=DescribeRelaySourceV3' % elsewhere.url
+        with HostileServer(hostile_server.redirect(location, 307)) as endpoint:
+            run = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS, ignore_errors=True)), loopback_endpoint(endpoint))
+    result = run.task('Apply relay source')['result']
+    assert run.task('Apply relay source')['status'] == 'failed'
+    assert result['error']['code'] == 'Redirected' and result['http_status'] == 307
+    assert 'HTTP 307' in result['msg'] and 'to host 127.0.0.1:%d' % elsewhere.port in result['msg']
+    assert 'collect' not in result['msg'] and 'retried' not in result['msg']
+    assert elsewhere.requests == [], 'the body and the session token were sent to the redirect target'
+    assert actions_received(endpoint) == ['DescribeRelaySourceV3']
+
+
+def test_a_dripping_endpoint_cannot_hold_a_task_beyond_its_timeout(run_vvvv):
+    # The answer comes one byte every 0.5 s: about 85 s for the whole of it. Each attempt must end at 2 s.
+    with HostileServer(hostile_server.drip(interval=0.5)) as endpoint:
+        started = time.monotonic()
+        run = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS, timeout=2, max_retries=1, ignore_errors=True)),
+                       loopback_endpoint(endpoint))
+        elapsed = time.monotonic() - started
+    result = run.task('Apply relay source')['result']
+    assert result['error']['code'] == 'Timeout'
+    assert 'within 2.0 seconds' in result['msg'] and 'It was retried 1 time with backoff.' in result['msg']
+    assert len(endpoint.requests) == 2
+    gap = endpoint.requests[1]['time'] - endpoint.requests[0]['time']
+    assert gap < 2 + 0.5 + 5, 'the first attempt lasted %.1f s with timeout: 2' % gap
+    assert elapsed < 60, 'the run took %.0f s' % elapsed
+
+
+@pytest.mark.parametrize('reset', [False, True], ids=['closed', 'reset'])
+def test_an_answer_cut_mid_body_is_retried_and_the_task_converges(reset, run_vvvv):
+    with HostileServer(hostile_server.cut(keep=30, reset=reset), hostile_server.answer()) as endpoint:
+        run = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS)), loopback_endpoint(endpoint))
+    assert run.rc == 0, run
+    assert run.task('Apply relay source')['status'] == 'changed'
+    assert actions_received(endpoint) == ['DescribeRelaySourceV3', 'DescribeRelaySourceV3', 'UpdateRelaySourceV3']
+
+
+def test_no_retry_is_claimed_when_none_was_made(emulator_replace, run_vvvv):
+    emulator_replace.inject_fault(kind='error', status=503, code='ServiceUnavailableTemp', count=5)
+    run = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS, max_retries=0, ignore_errors=True)), emulator_replace)
+    message = run.task('Apply relay source')['result']['msg']
+    assert 'ServiceUnavailableTemp' in message and 'retried' not in message.lower()
+    assert len(emulator_replace.requests()) == 1
+
+
+def test_server_text_reaches_the_output_bounded_and_without_escape_sequences(emulator_replace, run_vvvv):
+    hostile = '\x1b[2J\x1b[31mEVERYTHING IS FINE\x1b[0m\x1b]0;owned\x07 ' + 'x' * 100000
+    emulator_replace.inject_fault(kind='error', status=400, code='InvalidParam', message=hostile)
+    run = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS, ignore_errors=True)), emulator_replace)
+    result = run.task('Apply relay source')['result']
+    assert result['error']['message'].startswith('EVERYTHING IS FINE xxx')
+    assert len(result['error']['message']) <= 500 and len(result['msg']) < 1500
+    for output in (run.stdout, run.stderr, json.dumps(result)):
+        assert '\x1b' not in output and '\\u001b' not in output and ']0;owned' not in output
 
 
 # --- TLS ----------------------------------------------------------------------------------------------------

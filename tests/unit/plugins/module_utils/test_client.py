@@ -17,17 +17,9 @@ import os
 import re
 import socket
 import ssl
-import threading
-import time
 
 import pytest
 import requests
-
-try:
-    from http.server import BaseHTTPRequestHandler, HTTPServer
-    from socketserver import ThreadingMixIn
-except ImportError:  # pragma: no cover
-    pass
 
 from ansible_collections.volcengine.cloud.plugins.module_utils import client as client_module
 from ansible_collections.volcengine.cloud.plugins.module_utils import errors
@@ -37,6 +29,8 @@ from ansible_collections.volcengine.cloud.plugins.module_utils.errors import (
     VolcengineError,
     VolcengineTransportError,
 )
+from ansible_collections.volcengine.cloud.tests.integration import hostile_server
+from ansible_collections.volcengine.cloud.tests.integration.hostile_server import HostileServer
 from ansible_collections.volcengine.cloud.tests.unit.plugins.module_utils.client_fakes import (
     ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, FakeResponse, Sleeper, envelope, make_client)
 
@@ -410,59 +404,10 @@ def test_errors_never_contain_secrets_or_signature(script):
 
 # -- a real local server ----------------------------------------------------------------------------------
 
-class _ThreadingServer(ThreadingMixIn, HTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass  # a client that timed out on purpose closes the socket under the handler: not worth a traceback
-
-
-class ScriptedServer(object):
-    """HTTP server on 127.0.0.1:0 answering from a script of (status, body bytes, headers, delay)."""
-
-    def __init__(self, script, tls_context=None):
-        self.script = list(script)
-        self.requests = []
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_POST(self):
-                length = int(self.headers.get('Content-Length') or 0)
-                body = self.rfile.read(length)
-                owner.requests.append({'path': self.path, 'headers': dict(self.headers.items()), 'body': body})
-                status, payload, headers, delay = owner.script.pop(0) if len(owner.script) > 1 else owner.script[0]
-                if delay:
-                    time.sleep(delay)
-                self.send_response(status)
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.send_header('Content-Length', str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-        self.server = _ThreadingServer(('127.0.0.1', 0), Handler)
-        if tls_context is not None:
-            self.server.socket = tls_context.wrap_socket(self.server.socket, server_side=True)
-        scheme = 'https' if tls_context is not None else 'http'
-        self.url = '%s://127.0.0.1:%d' % (scheme, self.server.server_address[1])
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={'poll_interval': 0.05})
-        self.thread.daemon = True
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def ok(body=None, status=200, headers=None, delay=0):
+    """A JSON answer (``body`` defaults to an empty envelope), sent after ``delay`` seconds."""
     payload = json.dumps(body if body is not None else envelope({})).encode('utf-8')
-    return (status, payload, dict({'Content-Type': 'application/json'}, **(headers or {})), delay)
+    return hostile_server.answer(payload, status, headers, delay)
 
 
 def _sdk_signature_of(received, path_and_query, region='cn-north-1', service='live'):
@@ -499,7 +444,7 @@ def _sdk_signature_of(received, path_and_query, region='cn-north-1', service='li
 
 
 def test_real_server_bytes_on_the_wire_are_what_was_signed():
-    with ScriptedServer([ok(envelope({'RelaySourceConfigList': [{'Vhost': 'v'}]}, request_id='WIRE-1'))]) as server:
+    with HostileServer(ok(envelope({'RelaySourceConfigList': [{'Vhost': 'v'}]}, request_id='WIRE-1'))) as server:
         client = VolcengineClient(ACCESS_KEY, SECRET_KEY, session_token=SESSION_TOKEN, endpoint=server.url,
                                   region='cn-north-1', rate_limiter=None)
         response = client.call('DescribeRelaySourceV3', '2023-01-01', {'Vhost': u'推流.example.com', 'App': 'live'})
@@ -521,7 +466,7 @@ def test_real_server_retries_503_with_retry_after_then_succeeds():
     script = [ok(envelope(error={'Code': 'ServiceUnavailableTemp'}, request_id='R1'), status=503,
                  headers={'Retry-After': '2'}),
               ok(envelope({'done': True}, request_id='R2'))]
-    with ScriptedServer(script) as server:
+    with HostileServer(*script) as server:
         client = VolcengineClient(ACCESS_KEY, SECRET_KEY, endpoint=server.url, sleep=sleeper)
         response = client.call('UpdateRelaySourceV3', '2023-01-01', {})
     assert response.result == {'done': True} and response.attempts == 2
@@ -532,7 +477,7 @@ def test_real_server_retries_503_with_retry_after_then_succeeds():
 
 def test_real_server_html_502_page():
     page = b'<html><body><h1>502 Bad Gateway</h1></body></html>'
-    with ScriptedServer([(502, page, {'Content-Type': 'text/html'}, 0)]) as server:
+    with HostileServer(hostile_server.answer(page, 502, {'Content-Type': 'text/html'})) as server:
         client = VolcengineClient(ACCESS_KEY, SECRET_KEY, endpoint=server.url, sleep=Sleeper(), max_retries=1)
         with pytest.raises(VolcengineTransportError) as caught:
             client.call('UpdateRelaySourceV3', '2023-01-01', {})
@@ -543,7 +488,7 @@ def test_real_server_html_502_page():
 
 def test_real_server_timeout_is_retried():
     sleeper = Sleeper()
-    with ScriptedServer([ok(delay=1.0), ok(envelope({'late': False}))]) as server:
+    with HostileServer(ok(delay=1.0), ok(envelope({'late': False}))) as server:
         client = VolcengineClient(ACCESS_KEY, SECRET_KEY, endpoint=server.url, sleep=sleeper, timeout=0.3)
         response = client.call('DescribeRelaySourceV3', '2023-01-01', {})
     assert response.result == {'late': False} and response.attempts == 2
@@ -598,7 +543,7 @@ def self_signed(tmp_path_factory):
 
 def test_real_tls_unknown_ca_fails_clearly_and_ca_bundle_or_no_validation_works(self_signed):
     context, cert_path = self_signed
-    with ScriptedServer([ok(envelope({'tls': True}))], tls_context=context) as server:
+    with HostileServer(ok(envelope({'tls': True})), tls_context=context) as server:
         client = VolcengineClient(ACCESS_KEY, SECRET_KEY, endpoint=server.url, sleep=Sleeper())
         with pytest.raises(VolcengineTransportError) as caught:
             client.call('DescribeRelaySourceV3', '2023-01-01', {})
@@ -619,7 +564,7 @@ def test_a_ca_bundle_from_the_environment_does_not_replace_the_ca_store(self_sig
     for name in ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv(variable, cert_path)  # would make the self-signed endpoint trusted, silently
-    with ScriptedServer([ok(envelope({'tls': True}))], tls_context=context) as server:
+    with HostileServer(ok(envelope({'tls': True})), tls_context=context) as server:
         client = VolcengineClient(ACCESS_KEY, SECRET_KEY, endpoint=server.url, sleep=Sleeper(), max_retries=0)
         with pytest.raises(VolcengineTransportError) as caught:
             client.call('DescribeRelaySourceV3', '2023-01-01', {})
