@@ -216,7 +216,7 @@ def _secret_forms(secrets):
         lambda text: json.dumps(text)[1:-1],
         lambda text: json.dumps(text)[1:-1].replace('/', '\\/'),
         lambda text: quote(text, safe=''),
-        lambda text: quote(text),
+        quote,
         quote_plus,
         lambda text: _PERCENT_ESCAPE.sub(lambda match: match.group(0).lower(), text),
     )
@@ -646,8 +646,7 @@ def _body_pieces(raw):
     has only stream(), whose pieces fill up first."""
     read1 = getattr(raw, 'read1', None)
     if read1 is None:
-        for piece in raw.stream(READ_CHUNK_BYTES, decode_content=True):
-            yield piece
+        yield from raw.stream(READ_CHUNK_BYTES, decode_content=True)
         return
     while True:
         piece = read1(READ_CHUNK_BYTES, decode_content=True)

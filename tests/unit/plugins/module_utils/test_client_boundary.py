@@ -437,8 +437,8 @@ def test_deeply_nested_json_is_a_non_json_answer():
 
 
 def test_undecodable_content_encoding_is_reported_as_such():
-    broken = FakeResponse(200, raw=b'', failure=urllib3.exceptions.DecodeError('Received response with '
-                                                                            'content-encoding: gzip, but failed'))
+    failure = urllib3.exceptions.DecodeError('Received response with content-encoding: gzip, but failed')
+    broken = FakeResponse(200, raw=b'', failure=failure)
     client, session, _sleeper = make_client([broken])
     with pytest.raises(VolcengineTransportError) as caught:
         client.call('A', 'V', {})

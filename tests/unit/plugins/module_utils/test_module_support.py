@@ -156,8 +156,8 @@ def test_missing_credentials_fail_before_any_request_naming_option_and_env(monke
     ('access_key', 'VOLCENGINE_ACCESS_KEY', u'AKLT\u201cpasted-with-quotes\u201d'),
     ('secret_key', 'VOLCENGINE_SECRET_KEY', 'secret with a space'),
 ])
-def test_malformed_credentials_fail_before_any_request_naming_option_and_env_never_the_value(monkeypatch, option,
-                                                                                              env, value):
+def test_malformed_credentials_fail_before_any_request_naming_option_and_env_never_the_value(
+        monkeypatch, option, env, value):
     def no_client(*_args, **_kwargs):
         raise AssertionError('no client may be built')
     monkeypatch.setattr(module_support, 'VolcengineClient', no_client)
