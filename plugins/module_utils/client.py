@@ -500,8 +500,10 @@ class VolcengineClient(object):
             return self._transport_error(action, errors.RESPONSE_TOO_LARGE, 'the answer from %s is larger than the '
                                          '%d bytes the client accepts (%s); it was not read' % (
                                              host, MAX_RESPONSE_BYTES, exc.detail)), 0, None
-        cut = exc.reason if isinstance(exc, _BodyCut) else exc
-        if isinstance(exc, _BodyCut) or (requests is not None and isinstance(exc, requests.exceptions.ChunkedEncodingError)):
+        if requests is not None and isinstance(exc, requests.exceptions.ChunkedEncodingError):
+            exc = _BodyCut(exc)  # requests' name for a body cut short
+        if isinstance(exc, _BodyCut):
+            cut = exc.reason
             if isinstance(cut, (_ReadTimeoutError, socket.timeout)):
                 return self._transport_error(action, errors.TIMEOUT, 'the answer from %s stalled for more than %s '
                                              'seconds while it was being read' % (host, self.timeout)), \
