@@ -72,11 +72,11 @@ options:
         server's C(Retry-After) (at most 60 seconds).
       - The unclassified error C(CommonErr) is retried at most twice. Other client errors, and HTTP 429 with code
         C(RequestLimitExceeded.Exist) (which means that the resource already exists), are never retried.
-      - V(0) disables retries.
-      - One call therefore takes at most (O(max_retries) + 1) x O(timeout) + O(max_retries) x 60 seconds, plus the waits
-        of the client-side rate limiter (see O(rate_limit)); with the defaults, 5 x 30 + 4 x 60 = 390 seconds. Without
-        C(Retry-After) the waits between attempts add up to at most 7.5 seconds for the default 4 retries.
       - Redirects (HTTP 3xx) are never followed and never retried, and answers larger than 10 MB are refused.
+      - One call takes at most (O(max_retries) + 1) x O(timeout) + O(max_retries) x 60 seconds, plus the waits of the
+        client-side rate limiter (see O(rate_limit)); with the defaults, 5 x 30 + 4 x 60 = 390 seconds. Without
+        C(Retry-After) the waits between attempts add up to at most 7.5 seconds for the default 4 retries.
+      - V(0) disables retries.
     type: int
     default: 4
   rate_limit:
