@@ -104,7 +104,6 @@ def check_outcome(client, session):
         assert error.__context__ is None and error.__cause__ is None
     else:
         assert isinstance(outcome, APIResponse)
-        assert isinstance(outcome.result, dict)
     for request_id in client.request_ids:
         assert_clean(request_id)
         assert len(request_id) <= errors.REQUEST_ID_LIMIT
