@@ -59,7 +59,7 @@ DEMO_SECRET_KEY = 'emulator-demo-secret'
 
 UPDATE_MODES = ('replace', 'merge')
 EMPTY_DESCRIBE_MODES = ('list', 'missing', 'notfound')
-FAULT_KINDS = ('error', 'delay', 'drop', 'html', 'commonerr')
+FAULT_KINDS = ('error', 'delay', 'drop', 'drop_after', 'html', 'commonerr')
 REQUIRED_SIGNED_HEADERS = ('host', 'x-content-sha256', 'x-date')
 SDK_SIGNABLE_HEADERS = ('content-type', 'content-md5', 'host')
 
@@ -858,6 +858,7 @@ class Handler(BaseHTTPRequestHandler):
         # Logged on arrival (so a request still being delayed is visible); completed before the answer is sent.
         emulator.record(entry)
         emulator.update_entry(entry, access_key=self._claimed_access_key(headers))
+        lose_answer = False  # a drop_after fault: process the request as usual, then cut the connection unanswered
         try:
             emulator.authenticate(self.command, unquote(split.path) or '/', query, headers, body)
             emulator.update_entry(entry, signature_valid=True)
@@ -872,8 +873,9 @@ class Handler(BaseHTTPRequestHandler):
             if fault is not None:
                 emulator.update_entry(entry, fault=fault['kind'])
                 self._apply_fault(fault, entry, action, version)
-                if fault['kind'] != 'delay':
+                if fault['kind'] not in ('delay', 'drop_after'):
                     return
+                lose_answer = fault['kind'] == 'drop_after'
             if self.command != 'POST':
                 raise APIError(404, 'InvalidActionOrVersion', 'Could not find operation %s %s for version %s' % (self.command, action, version))
             if parsed is ValueError:
@@ -884,6 +886,9 @@ class Handler(BaseHTTPRequestHandler):
                 raise bind_error('the body must be a JSON object')
             result = emulator.run_action(action, parsed)
         except APIError as exc:
+            if lose_answer:
+                emulator.update_entry(entry, error_code=exc.code)
+                raise DropConnection()
             emulator.update_entry(entry, http_status=exc.status, error_code=exc.code)
             self._send(exc.status, envelope(request_id, action, version, error=(exc.code, exc.message)), headers=exc.headers)
             return
@@ -894,6 +899,8 @@ class Handler(BaseHTTPRequestHandler):
             emulator.update_entry(entry, http_status=500, error_code='InternalError')
             self._send(500, envelope(request_id, action, version, error=('InternalError', 'an internal error occurred, please contact the administrator.')))
             return
+        if lose_answer:
+            raise DropConnection()
         emulator.update_entry(entry, http_status=200)
         self._send(200, envelope(request_id, action, version, result=result))
 
@@ -907,7 +914,7 @@ class Handler(BaseHTTPRequestHandler):
         extra = {}
         if fault['retry_after'] is not None:
             extra['Retry-After'] = ('%d' % fault['retry_after']) if float(fault['retry_after']).is_integer() else str(fault['retry_after'])
-        if kind == 'delay':
+        if kind in ('delay', 'drop_after'):
             time.sleep(fault['delay'])
         elif kind == 'drop':
             if fault['delay']:

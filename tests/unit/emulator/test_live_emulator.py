@@ -401,6 +401,33 @@ def test_drop_fault_closes_the_connection(emu, client):
     assert entry['fault'] == 'drop' and entry['http_status'] is None and entry['signature_valid'] is True
 
 
+@pytest.mark.parametrize('update_mode', ['replace', 'merge'])
+def test_drop_after_fault_applies_the_write_then_closes_the_connection(emu, client, update_mode):
+    emu.settings(update_mode=update_mode)
+    emu.set_state([{'Vhost': VHOST, 'App': 'live', 'GroupDetails': [group('a'), group('b')]}])
+    emu.inject_fault(kind='drop_after', actions=[DELETE])
+    with pytest.raises(requests.exceptions.ConnectionError):
+        client.delete(VHOST, 'live', 'b')
+    assert group_names(emu) == ['a'], 'the delete was applied although no answer came back'
+    [entry] = emu.requests()
+    assert (entry['fault'], entry['http_status'], entry['error_code']) == ('drop_after', None, None)
+    retried = client.delete(VHOST, 'live', 'b')
+    assert (retried.status, retried.code) == (404, 'ResourceNotFound'), 'what a client retrying the lost delete gets'
+
+    emu.inject_fault(kind='drop_after', actions=[UPDATE])
+    with pytest.raises(requests.exceptions.ConnectionError):
+        client.update(VHOST, 'live', [group('c')])
+    assert group_names(emu) == {'replace': ['c'], 'merge': ['a', 'c']}[update_mode]
+
+
+def test_drop_after_fault_on_a_refused_write_logs_the_error_and_still_sends_no_answer(emu, client):
+    emu.inject_fault(kind='drop_after')
+    with pytest.raises(requests.exceptions.ConnectionError):
+        client.delete(VHOST, 'live', 'nope')
+    [entry] = emu.requests()
+    assert (entry['fault'], entry['http_status'], entry['error_code']) == ('drop_after', None, 'ResourceNotFound')
+
+
 def test_html_fault_is_a_502_page(emu, client):
     emu.inject_fault(kind='html')
     reply = client.update(VHOST, 'live', [group('a')])
