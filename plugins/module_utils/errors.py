@@ -95,6 +95,12 @@ ERROR_ADVICE = {
                       'points at the Volcengine OpenAPI.',
     HTTP_ERROR: 'The endpoint answered with an HTTP error and no API error code: check the endpoint option and any '
                 'proxy, then retry.',
+    # Set by volc_live_relay_source (relay_source.UNEXPECTED_STATE_CODE) when the read after an update matches
+    # neither update semantics.
+    'UnexpectedRelaySourceState': 'The configuration read after the update is neither the declared one nor what '
+                                  'an upserting API would leave: something else probably changed the app at the '
+                                  'same time. No further write was made; find what else manages this app, then '
+                                  'run the task again.',
 }
 
 # Codes that mean "slow down": always retried with backoff, whatever the HTTP status.

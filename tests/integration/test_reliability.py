@@ -178,6 +178,73 @@ def test_failure_between_group_delete_and_update_says_what_was_applied(emulator,
     assert final.task('Apply relay source')['status'] == 'ok'
 
 
+# --- lost answers: a write applied whose answer never came back (the emulator's drop_after fault) ------------
+
+LEGACY_STATE = [api_config('live', [group('primary', 'origin-a.example.org', 'origin-b.example.org:1935'), group('legacy')])]
+LET_THE_FIRST_READ_THROUGH = {'kind': 'delay', 'delay': 0, 'actions': ['DescribeRelaySourceV3']}  # FIFO: taken by the first read
+
+
+@pytest.mark.parametrize('faults, max_retries, status, message_parts, calls', [
+    pytest.param([{'kind': 'drop_after', 'actions': ['DeleteRelaySourceV3']}], 0, 'changed', [],
+                 ['DescribeRelaySourceV3', 'DeleteRelaySourceV3', 'DescribeRelaySourceV3'], id='lost-delete-answer'),
+    pytest.param([{'kind': 'drop_after', 'actions': ['DeleteRelaySourceV3']}], 1, 'changed', [],
+                 ['DescribeRelaySourceV3', 'DeleteRelaySourceV3', 'DeleteRelaySourceV3', 'DescribeRelaySourceV3'],
+                 id='retried-delete-gets-resource-not-found'),
+    pytest.param([{'kind': 'drop', 'actions': ['DeleteRelaySourceV3']}], 0, 'failed',
+                 ['No write was applied (not applied: delete group legacy (a fresh read did not show it in effect))'],
+                 ['DescribeRelaySourceV3', 'DeleteRelaySourceV3', 'DescribeRelaySourceV3'], id='dropped-delete-not-applied'),
+    pytest.param([LET_THE_FIRST_READ_THROUGH, {'kind': 'drop_after', 'actions': ['DeleteRelaySourceV3']},
+                  {'kind': 'error', 'status': 500, 'code': 'InternalError', 'actions': ['DescribeRelaySourceV3']}], 0, 'failed',
+                 ['Already applied: nothing. Not applied: nothing. Outcome unknown', 'delete group legacy', 'converges'],
+                 ['DescribeRelaySourceV3', 'DeleteRelaySourceV3', 'DescribeRelaySourceV3'], id='unsettled-delete-unknown'),
+])
+def test_lost_delete_answer_is_settled_by_a_fresh_read(faults, max_retries, status, message_parts, calls, emulator_replace,
+                                                       run_vvvv):
+    emulator = emulator_replace
+    emulator.set_state(LEGACY_STATE)
+    for fault in faults:
+        emulator.inject_fault(**fault)
+    run = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS, max_retries=max_retries, ignore_errors=True)), emulator)
+    result = run.task('Apply relay source')
+    assert result['status'] == status, result
+    assert [entry['action'] for entry in emulator.requests()] == calls
+    delete = result['result']['plan']['writes'][0]
+    assert delete['description'] == 'delete group legacy'
+    if status == 'changed':
+        # the delete happened although its answer was lost: applied, reported, and the run finished
+        assert delete['outcome'] == 'applied' and result['result']['actions'] == ['deleted group legacy']
+        assert 'counts as applied' in run.stdout + run.stderr  # the warning
+    else:
+        assert result['result']['changed'] is (delete['outcome'] == 'unknown')
+        assert 'had succeeded' not in result['result']['msg']
+        for part in message_parts:
+            assert part in result['result']['msg'], result['result']['msg']
+    emulator.clear_requests()
+    rerun = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS)), emulator)
+    # the drop_after runs removed legacy already, so the rerun only reads; after the plain drop it deletes legacy
+    assert rerun.task('Apply relay source')['status'] == ('changed' if faults[0]['kind'] == 'drop' else 'ok')
+    assert group_names(emulator) == ['primary']
+    assert emulator.faults() == []
+
+
+def test_lost_update_answer_on_a_reorder_is_settled_by_the_check_read(emulator, run_vvvv):
+    upsert = emulator.settings()['update_mode'] == 'merge'
+    emulator.set_state([api_config('live', [group('a'), group('b')])])
+    emulator.inject_fault(kind='drop_after', actions=['UpdateRelaySourceV3'])
+    run = run_vvvv(playbook(relay_task(groups=[group('b'), group('a')], max_retries=0)), emulator)
+    result = run.task('Apply relay source')['result']
+    assert run.task('Apply relay source')['status'] == 'changed', run
+    # the read that settles the lost answer is also the read that tells what the API did: no extra call
+    assert [entry['action'] for entry in emulator.requests()] == (
+        ['DescribeRelaySourceV3', 'UpdateRelaySourceV3', 'DescribeRelaySourceV3']
+        + (['DeleteRelaySourceV3', 'UpdateRelaySourceV3'] if upsert else []))
+    assert result['plan']['update_semantics'] == ('upsert' if upsert else 'replace')
+    assert all(write['outcome'] == 'applied' for write in result['plan']['writes'])
+    assert group_names(emulator) == ['b', 'a']
+    rerun = run_vvvv(playbook(relay_task(groups=[group('b'), group('a')])), emulator)
+    assert rerun.task('Apply relay source')['status'] == 'ok'
+
+
 # --- bad input: named field, zero calls, no traceback ------------------------------------------------------
 
 def servers(*domains):

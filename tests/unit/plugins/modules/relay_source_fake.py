@@ -6,13 +6,16 @@
 ``update_mode='replace'``: UpdateRelaySourceV3 replaces the app's whole group list.
 ``update_mode='merge'``: it upserts the groups sent: an existing group is updated in place (keeps its position),
 a new group is appended, groups not sent are kept.  The module must end right under both.
+
+``snapshots`` records, after every write that took effect, the write and the state it left, so tests can check
+invariants after each single write.  ``fail_next(..., apply=True)`` applies the write and then loses its answer.
 """
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
 
-from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineAPIError
+from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineAPIError, VolcengineTransportError
 
 
 class FakeResponse(object):
@@ -27,7 +30,8 @@ class FakeRelaySourceAPI(object):
         self.configs = copy.deepcopy(configs or [])   # the API's own shape: RelaySourceConfigList entries
         self.update_mode = update_mode
         self.calls = []                               # (action, body)
-        self.faults = []                              # (action or None, VolcengineAPIError)
+        self.faults = []                              # (action or None, code, status, message, options)
+        self.snapshots = []                           # (action, body, configs after the write) per applied write
         self.request_ids = []
         self.describe_style = 'list'                  # 'list' | 'missing' | 'not_found' when nothing is configured
         self.extra_describe_entries = []              # returned by Describe in addition (other apps)
@@ -44,17 +48,25 @@ class FakeRelaySourceAPI(object):
                 for server in group['servers']]}
             for group in groups]}
 
-    def fail_next(self, code, http_status=400, action=None, message='injected'):
-        self.faults.append((action, code, http_status, message))
+    def fail_next(self, code, http_status=400, action=None, message='injected', apply=False, attempts=1, skip=0):
+        """Make the next matching call (after ``skip`` of them) fail with ``code``: an API error, or with
+        ``http_status=None`` a transport error (e.g. code 'Timeout').  ``apply=True`` runs the action first (its
+        answer is lost); ``attempts`` is what the client would report (> 1 after retries)."""
+        self.faults.append((action, code, http_status, message, {'apply': apply, 'attempts': attempts, 'skip': skip}))
 
     def writes(self):
         return [call for call in self.calls if call[0] != 'DescribeRelaySourceV3']
 
-    def groups_of(self, vhost, app):
-        for entry in self.configs:
+    def groups_of(self, vhost, app, configs=None):
+        for entry in self.configs if configs is None else configs:
             if entry['Vhost'] == vhost and entry['App'] == app:
                 return entry['GroupDetails']
         return []
+
+    def names_after_each_write(self, vhost, app):
+        """[(action, body, group names of vhost/app after that write)] for every write that took effect."""
+        return [(action, body, [group['Group'] for group in self.groups_of(vhost, app, configs)])
+                for action, body, configs in self.snapshots]
 
     # -- the client interface -------------------------------------------------------------------------------
 
@@ -62,12 +74,29 @@ class FakeRelaySourceAPI(object):
         assert version == '2023-01-01'
         self.calls.append((action, copy.deepcopy(body)))
         request_id = 'req-%d' % len(self.calls)
-        self.request_ids.append(request_id)
-        for index, (fault_action, code, status, message) in enumerate(self.faults):
+        for index, (fault_action, code, status, message, options) in enumerate(self.faults):
             if fault_action in (None, action):
+                if options['skip']:
+                    options['skip'] -= 1
+                    continue
                 del self.faults[index]
-                raise VolcengineAPIError(message, action=action, code=code, http_status=status, request_id=request_id)
-        return FakeResponse(getattr(self, '_' + action)(body), request_id)
+                if options['apply']:
+                    self._run(action, body)
+                if status is None:  # no answer, so no RequestId either
+                    error = VolcengineTransportError(message, action=action, code=code)
+                else:
+                    self.request_ids.append(request_id)
+                    error = VolcengineAPIError(message, action=action, code=code, http_status=status, request_id=request_id)
+                error.attempts = options['attempts']
+                raise error
+        self.request_ids.append(request_id)
+        return FakeResponse(self._run(action, body), request_id)
+
+    def _run(self, action, body):
+        result = getattr(self, '_' + action)(body)
+        if action != 'DescribeRelaySourceV3':
+            self.snapshots.append((action, copy.deepcopy(body), copy.deepcopy(self.configs)))
+        return result
 
     def _entry(self, vhost, app, create=False):
         for entry in self.configs:
