@@ -127,21 +127,22 @@ notes:
     update, which ends right under both. Otherwise (a reorder, a group inserted before existing ones, or
     none of the declared groups exists yet) it sends the complete list first, then reads the configuration
     once more; if the API kept groups that must go or kept the old order (upsert), it deletes the fewest
-    groups that let the next update append the rest in order (a kept group never moves), and updates again. RV(plan.update_semantics)
-    says what the read showed.
+    groups that let the next update append the rest in order (a kept group never moves), and updates again.
+    RV(plan.update_semantics) says what the read showed.
   - 'B(API calls per run) (read included; under replace / under upsert): no-op 1 / 1; create 2 / 2; change
     groups in place 2 / 2; add groups after the existing ones 2 / 2; remove the last group 2 / 2; purge n
     groups not declared while the declared ones stay in order 1+n / 1+n, plus 1 when declared groups also
     change or new ones follow them; reorder C(A, B) to C(B, A) 3 / 5; C(A, B, C) to C(C, A) 3 / 6; insert a
-    group before the existing ones (C(A, B) to C(C, A, B)) 3 / 6; replace every group (C(A, B) to C(C)) 3 / 5; delete listed
-    groups (O(state=absent)) 1 + one per group that exists; delete the whole app 2. C(make bench) reports
+    group before the existing ones (C(A, B) to C(C, A, B)) 3 / 6; replace every group (C(A, B) to C(C))
+    3 / 5; delete listed groups (O(state=absent)) 1 + one per group that exists; delete the whole app 2. C(make bench) reports
     these against the emulator in both modes.'
   - B(Lost answers.) When the answer to a write is lost (a timeout or a cut connection after the retries, or a
     retried delete answered C(ResourceNotFound) because the first attempt was applied), the module reads the
     configuration again. A write whose effect is there counts as applied (with a warning) and the run goes on;
-    one whose effect is not there failed (RV(plan.writes[].settled_by_read) tells these apart). The failure message says, for each write, whether it was applied,
-    not applied, or of unknown outcome (the answer was lost and that read failed too); C(changed) is true
-    whenever a write was or may have been applied. Rerunning the task converges.
+    one whose effect is not there failed (RV(plan.writes[].settled_by_read) marks both). The failure message
+    says, for each write, whether it was applied, not applied, or of unknown outcome (the answer was lost and
+    that read failed too); C(changed) is true whenever a write was or may have been applied. Rerunning the
+    task converges.
   - The module does not read the configuration back after its last write (to keep the number of calls
     minimal); RV(relay_source) is the configuration that was written.
 seealso:
