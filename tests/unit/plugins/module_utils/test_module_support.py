@@ -249,7 +249,7 @@ def failure_message(args):
     ('rate_limit', -1, 'got -1.0'),
     ('rate_limit', 0.05, 'got 0.05'),
     ('rate_limit', 1000.5, 'got 1000.5'),
-], ids=lambda item: str(item))
+], ids=str)
 def test_numeric_option_out_of_range_fails_naming_it_before_any_request(no_client, option, value, words):
     message = failure_message({option: value})
     assert message.startswith(option + ' must be '), message
