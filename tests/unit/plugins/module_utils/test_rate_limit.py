@@ -49,6 +49,12 @@ def limiter(directory, fake, rate=10, key=ACCESS_KEY, **kwargs):
     return HostRateLimiter(rate, key, directory=str(directory), clock=fake.clock, sleep=fake.sleep, **kwargs)
 
 
+def directory_with_mode(path, mode):
+    path.mkdir()
+    os.chmod(str(path), mode)  # mkdir's mode is masked by the umask
+    return path
+
+
 def refused(directory, *words, **kwargs):
     """A limiter on ``directory`` after three requests, which must have fallen back to a per-process window
     and said so exactly once: the directory, each of ``words``, the fallback and no access key."""
@@ -157,9 +163,7 @@ def test_a_file_where_the_directory_should_be_is_refused(tmp_path):
 
 
 def test_unwritable_directory_falls_back(tmp_path):
-    directory = tmp_path / 'ro'
-    directory.mkdir()
-    os.chmod(str(directory), 0o500)
+    directory = directory_with_mode(tmp_path / 'ro', 0o500)
     try:
         fake = FakeTime()
         bucket = limiter(directory, fake, rate=1)
@@ -191,9 +195,7 @@ def test_symlinked_directory_is_refused_with_a_warning(tmp_path):
 
 @pytest.mark.parametrize('mode', [0o777, 0o1777, 0o720, 0o702], ids=oct)
 def test_directory_others_may_write_to_is_refused_and_left_alone(tmp_path, mode):
-    directory = tmp_path / 'loose'
-    directory.mkdir()
-    os.chmod(str(directory), mode)
+    directory = directory_with_mode(tmp_path / 'loose', mode)
     refused(directory, 'writable by other users (mode %04o)' % mode, 'Remove it')
     assert stat.S_IMODE(os.stat(str(directory)).st_mode) == mode
     assert os.listdir(str(directory)) == []
@@ -201,9 +203,7 @@ def test_directory_others_may_write_to_is_refused_and_left_alone(tmp_path, mode)
 
 @pytest.mark.parametrize('mode', [0o755, 0o750, 0o711, 0o705], ids=oct)
 def test_directory_others_may_only_read_is_tightened_to_0700(tmp_path, mode):
-    directory = tmp_path / 'readable'
-    directory.mkdir()
-    os.chmod(str(directory), mode)
+    directory = directory_with_mode(tmp_path / 'readable', mode)
     warnings = []
     bucket = limiter(directory, FakeTime(), on_warning=warnings.append)
     assert bucket.acquire() == 0.0
