@@ -206,7 +206,8 @@ def validate_params(params, path):
         if found:
             raise RelaySourceInputError(path, 'has a key with a control or invisible formatting character (%s): %r'
                                         % (_character_problem(found), key))
-        value_path = '%s.%s' % (path, key)
+        # A key that is not printable (e.g. private-use characters) is shown escaped, never raw.
+        value_path = '%s.%s' % (path, key) if key.isprintable() else '%s[%r]' % (path, key)
         if not isinstance(value, str):
             raise RelaySourceInputError(
                 value_path,
