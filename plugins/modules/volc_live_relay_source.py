@@ -48,7 +48,7 @@ options:
           - The group name; unique within the app.
           - Any text (for example Chinese) without leading or trailing whitespace, control characters (such as a
             newline or a tab), invisible formatting characters (zero-width spaces, bidirectional overrides) or line
-            separators: such a name would not read as what it is in logs and in the console.
+            separators, because such a name would not read as what it is in logs and in the console.
         type: str
         required: true
         aliases: [group]
@@ -134,8 +134,8 @@ notes:
     RV(relay_source) is the configuration that was written.
   - B(Fail closed.) An answer in a shape the module does not understand fails the task with the error code
     C(InvalidResponse) and the path of the odd field (for example
-    C(Result.RelaySourceConfigList[0].GroupDetails[1].Servers)) before any write, whatever O(purge_groups) says:
-    reading it as "nothing configured" could make the next update remove groups. This includes a server whose
+    C(Result.RelaySourceConfigList[0].GroupDetails[1].Servers)) before any write, whatever O(purge_groups) says,
+    because reading it as "nothing configured" could make the next update remove groups. This includes a server whose
     protocol is not C(rtmp) or C(flv) and a group without a name. Only C(Result) absent or V({}),
     C(RelaySourceConfigList) absent or V([]), and the API's C(ResourceNotFound) (HTTP 404) mean "nothing
     configured". C(RelaySourceParams) sent as a string holding a JSON object of strings is decoded.
