@@ -10,7 +10,6 @@ visible text, for names) that follows the documented rule, and then the emulator
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
 import string
 import unicodedata
 
@@ -29,21 +28,6 @@ INPUTS = settings(max_examples=300, deadline=None, database=None)
 # A well-formed answer, then up to three of its nodes (the root included) replaced by an odd value or removed:
 # cheap to generate, and every field of every level gets its share of odd values.
 
-_SCALARS = (st.none() | st.booleans() | st.integers(min_value=-10 ** 40, max_value=10 ** 40) | st.floats()
-            | st.text(max_size=6))
-ANY_JSON = st.one_of(
-    _SCALARS,
-    st.lists(_SCALARS, max_size=3),
-    st.dictionaries(st.text(max_size=4), _SCALARS, max_size=3),
-    st.integers(min_value=1, max_value=3000).map(lambda depth: _nested(depth)),
-)
-DEEP_JSON = st.integers(min_value=1, max_value=30000).map(lambda depth: '[' * depth + ']' * depth)
-HUGE_NUMBER_JSON = st.integers(min_value=1, max_value=6000).map(lambda digits: '{"port": 1%s}' % ('0' * digits))
-ODD_TEXT = st.sampled_from(['', ' ', 'hls', ' RTMP ', 'a\nb', '\x1b[2J', '\u4e3b\u6e90', 'not json', '{"a": 1}', '["x"]',
-                            '{"a": "b"}', '{}', 'null', '"x"', '{"a": "b"'])
-DROP = object()
-ODD_VALUES = st.one_of(ANY_JSON, ODD_TEXT, DEEP_JSON, HUGE_NUMBER_JSON, st.just(DROP))
-
 
 def _nested(depth):
     """A list nested ``depth`` deep around a Result-looking object."""
@@ -51,6 +35,22 @@ def _nested(depth):
     for _level in range(depth):
         value = [value]
     return value
+
+
+_SCALARS = (st.none() | st.booleans() | st.integers(min_value=-10 ** 40, max_value=10 ** 40) | st.floats()
+            | st.text(max_size=6))
+ANY_JSON = st.one_of(
+    _SCALARS,
+    st.lists(_SCALARS, max_size=3),
+    st.dictionaries(st.text(max_size=4), _SCALARS, max_size=3),
+    st.integers(min_value=1, max_value=3000).map(_nested),
+)
+DEEP_JSON = st.integers(min_value=1, max_value=30000).map(lambda depth: '[' * depth + ']' * depth)
+HUGE_NUMBER_JSON = st.integers(min_value=1, max_value=6000).map(lambda digits: '{"port": 1%s}' % ('0' * digits))
+ODD_TEXT = st.sampled_from(['', ' ', 'hls', ' RTMP ', 'a\nb', '\x1b[2J', '\u4e3b\u6e90', 'not json', '{"a": 1}', '["x"]',
+                            '{"a": "b"}', '{}', 'null', '"x"', '{"a": "b"'])
+DROP = object()
+ODD_VALUES = st.one_of(ANY_JSON, ODD_TEXT, DEEP_JSON, HUGE_NUMBER_JSON, st.just(DROP))
 
 
 VALID_SERVERS = st.fixed_dictionaries(

@@ -32,8 +32,8 @@ class FakeRelaySourceAPI(object):
         self.request_ids = []
         self.describe_style = 'list'                  # 'list' | 'missing' | 'not_found' when nothing is configured
         self.extra_describe_entries = []              # returned by Describe in addition (other apps)
-        self.answer_results = {}                      # action -> the Result its answer carries instead (after
-                                                      # the action ran): odd shapes for the boundary check
+        # action -> the Result its answer carries instead (the action still runs): odd shapes for the boundary check
+        self.answer_results = {}
 
     # -- helpers for tests ----------------------------------------------------------------------------------
 
@@ -146,8 +146,8 @@ def describe_result(vhost='push.example.com', app='live', entry=None, group=None
     """A DescribeRelaySourceV3 Result of one app with groups relay1 and relay2; ``entry``, ``group`` (relay2) and
     ``server`` (relay2's second server) are the fields to change in it."""
     odd_server = _with({'RelaySourceDomain': 'b.example.org', 'RelaySourceProtocol': 'rtmp'}, server or {})
-    relay2 = _with({'Group': 'relay2', 'Servers': [{'RelaySourceDomain': 'a.example.org', 'RelaySourceProtocol': 'flv'},
-                                                    odd_server]}, group or {})
+    first_server = {'RelaySourceDomain': 'a.example.org', 'RelaySourceProtocol': 'flv'}
+    relay2 = _with({'Group': 'relay2', 'Servers': [first_server, odd_server]}, group or {})
     relay1 = {'Group': 'relay1', 'Servers': [{'RelaySourceDomain': 'relay1.example.org', 'RelaySourceProtocol': 'rtmp',
                                               'RelaySourceParams': {}}]}
     return {'RelaySourceConfigList': [_with({'Vhost': vhost, 'App': app, 'GroupDetails': [relay1, relay2]}, entry or {})]}
@@ -156,6 +156,7 @@ def describe_result(vhost='push.example.com', app='live', entry=None, group=None
 _ENTRY = 'Result.RelaySourceConfigList[0]'
 _GROUP = _ENTRY + '.GroupDetails[1]'
 _SERVER = _GROUP + '.Servers[1]'
+_SERVER_FIELDS = {'RelaySourceDomain': 'a.example.org', 'RelaySourceProtocol': 'flv'}
 
 # (what is odd, the Result, the path the error must name): none of them may read as "nothing configured".
 ODD_DESCRIBE_RESULTS = [
@@ -185,8 +186,7 @@ ODD_DESCRIBE_RESULTS = [
     ('Servers missing', describe_result(group={'Servers': DROP}), _GROUP + '.Servers'),
     ('Servers null', describe_result(group={'Servers': None}), _GROUP + '.Servers'),
     ('Servers an object', describe_result(group={'Servers': {'RelaySourceDomain': 'a.example.org'}}), _GROUP + '.Servers'),
-    ('server a string', describe_result(group={'Servers': [{'RelaySourceDomain': 'a.example.org', 'RelaySourceProtocol': 'flv'},
-                                                          'b.example.org']}), _SERVER),
+    ('server a string', describe_result(group={'Servers': [_SERVER_FIELDS, 'b.example.org']}), _SERVER),
     ('domain missing', describe_result(server={'RelaySourceDomain': DROP}), _SERVER + '.RelaySourceDomain'),
     ('domain a number', describe_result(server={'RelaySourceDomain': 1935}), _SERVER + '.RelaySourceDomain'),
     ('protocol missing', describe_result(server={'RelaySourceProtocol': DROP}), _SERVER + '.RelaySourceProtocol'),
