@@ -294,7 +294,10 @@ diff:
   type: dict
   sample: {"before": {}, "after": {"vhost": "push.example.com", "app": "live", "groups": []}}
 error:
-  description: The API's error code and message.
+  description:
+    - The API's error code and message.
+    - For an answer the module does not understand, the code C(InvalidResponse) and a message that starts with the
+      path of the odd field.
   returned: failure from the API
   type: dict
   sample: {"code": "InvalidParam", "message": "Invalid parameter"}

@@ -121,7 +121,10 @@ request_ids:
   elements: str
   sample: ["202306041104200100100232280022D31"]
 error:
-  description: The API's error code and message.
+  description:
+    - The API's error code and message.
+    - For an answer the module does not understand, the code C(InvalidResponse) and a message that starts with the
+      path of the odd field.
   returned: failure from the API
   type: dict
   sample: {"code": "RequestForbidden", "message": "Forbidden"}
