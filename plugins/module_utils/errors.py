@@ -17,6 +17,8 @@ NON_JSON_RESPONSE = 'NonJSONResponse'
 EMPTY_RESPONSE = 'EmptyResponse'
 INVALID_ENVELOPE = 'InvalidResponseEnvelope'
 HTTP_ERROR = 'HTTPError'
+# Set by the boundary check of an answer's shape (module_utils/answer_shape.py), never by the API.
+INVALID_RESPONSE = 'InvalidResponse'
 
 _TRANSIENT = 'This is usually transient; the client already retried it with backoff. Run the task again later; ' \
              'if it persists, contact Volcengine support with the RequestId.'
@@ -101,6 +103,10 @@ ERROR_ADVICE = {
                                   'an upserting API would leave: something else probably changed the app at the '
                                   'same time. No further write was made; find what else manages this app, then '
                                   'run the task again.',
+    INVALID_RESPONSE: 'The endpoint answered in a shape the volcengine.cloud collection does not understand (the '
+                      'field named above), so the task stopped there and wrote nothing after that answer: check '
+                      'that the endpoint option and any proxy lead to the Volcengine OpenAPI, and if they do, '
+                      'report it to the collection with the RequestId.',
 }
 
 # Codes that mean "slow down": always retried with backoff, whatever the HTTP status.
@@ -198,3 +204,16 @@ class VolcengineAPIError(VolcengineError):
 
 class VolcengineTransportError(VolcengineError):
     """No usable answer: connection failure, timeout, TLS failure, empty or non-JSON body."""
+
+
+class VolcengineResponseError(VolcengineError):
+    """An answer without ``ResponseMetadata.Error`` whose ``Result`` has a shape the collection does not understand.
+
+    ``code`` is ``InvalidResponse``; ``path`` names the odd field, e.g.
+    ``Result.RelaySourceConfigList[0].GroupDetails[1].Servers``, and starts the message.
+    """
+
+    def __init__(self, path, problem, action=None, http_status=None, request_id=None):
+        self.path = path
+        super(VolcengineResponseError, self).__init__('%s %s' % (path, problem), action=action, code=INVALID_RESPONSE,
+                                                      http_status=http_status, request_id=request_id)

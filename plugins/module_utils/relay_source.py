@@ -12,6 +12,25 @@ Three layers, each usable on its own:
   ``{'vhost', 'app', 'groups': [{'name', 'servers': [{'domain', 'protocol', 'params'}]}]}``.
 * Input validation and planning: pure functions, no I/O.
 
+Answers.  Every answer's shape is checked (``configs_from_describe_answer``, ``_write``, with
+``answer_shape.AnswerReader``) before any logic reads it, and anything odd raises ``VolcengineResponseError``
+(code ``InvalidResponse``, the path of the odd field), so a module fails closed before any write.  Only the
+plain forms of "nothing configured" read as empty: ``Result`` absent (or null, which the client cannot tell
+apart) or ``{}``, ``RelaySourceConfigList`` absent or ``[]``, and the 404 ResourceNotFound.  Every entry needs
+``Vhost`` and ``App`` (strings; ``App`` may be empty) and ``GroupDetails`` (an array, possibly empty); every
+group a non-blank ``Group`` string and a ``Servers`` array; every server string ``RelaySourceDomain`` and
+``RelaySourceProtocol``.  Decisions: an unknown protocol (e.g. ``hls``) fails closed, because a group the
+module keeps is sent back in the next update and it cannot represent that origin; so does an empty or blank
+``Group``, which can be neither kept nor deleted by name.  ``RelaySourceParams`` absent or null means no
+parameters; an object of strings is used as is, a string holding such an object as JSON is decoded; anything
+else (numbers, a list, a non-JSON string) fails.  Unknown extra fields are ignored.
+
+Inputs are checked with whole-string, ASCII patterns (``fullmatch``): vhost 1-60 and app 1-30 characters of
+``[A-Za-z0-9_.-]``; domains printable ASCII with ports of ASCII digits in 1..65535.  Group names may be any
+text (Chinese included) without control characters, invisible format characters (zero-width, bidirectional
+overrides), lone surrogates, line separators or surrounding whitespace; parameter keys and values refuse the
+same characters, and a message never shows a parameter value.
+
 Planning has to be right whether UpdateRelaySourceV3 replaces the app's whole group list or upserts only
 the groups it is sent (the API documentation does not say), and must never leave the app without a group
 on the way while groups are declared.  See ``plan_present`` and ``apply_plan`` for how.
@@ -21,12 +40,15 @@ __metaclass__ = type
 
 import ipaddress
 import re
+import unicodedata
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import (
     TLS_VERIFICATION_FAILED,
     VolcengineError,
+    VolcengineResponseError,
     VolcengineTransportError,
 )
+from ansible_collections.volcengine.cloud.plugins.module_utils.answer_shape import AnswerReader, shown
 
 API_VERSION = '2023-01-01'
 ACTION_DESCRIBE = 'DescribeRelaySourceV3'
@@ -36,11 +58,18 @@ ACTION_DELETE = 'DeleteRelaySourceV3'
 PROTOCOLS = ('rtmp', 'flv')
 DEFAULT_PROTOCOL = 'rtmp'
 MAX_SERVERS = 10
-APP_PATTERN = re.compile(r'^[A-Za-z0-9_.-]{1,30}$')
+# Whole-string patterns (used with fullmatch), ASCII only: "$" would accept a trailing newline, \d Unicode digits.
+VHOST_PATTERN = re.compile(r'[A-Za-z0-9_.-]{1,60}', re.ASCII)
+APP_PATTERN = re.compile(r'[A-Za-z0-9_.-]{1,30}', re.ASCII)
 _HOST_LABEL = r'[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?'
-HOSTNAME_PATTERN = re.compile(r'^%s(?:\.%s)*$' % (_HOST_LABEL, _HOST_LABEL))
-_BRACKETED_IPV6 = re.compile(r'^\[([^\[\]]+)\](?::([^:]*))?$')
+HOSTNAME_PATTERN = re.compile(r'%s(?:\.%s)*' % (_HOST_LABEL, _HOST_LABEL), re.ASCII)
+PORT_PATTERN = re.compile(r'[0-9]{1,5}', re.ASCII)
+_BRACKETED_IPV6 = re.compile(r'\[([^\[\]]+)\](?::([^:]*))?', re.ASCII)
 _WHITESPACE = re.compile(r'\s')
+# Unicode categories refused in group names and parameters: control characters (C0, DEL, C1), invisible format
+# characters (zero-width spaces, bidirectional overrides that make text display differently from what it is),
+# lone surrogates (which cannot even be encoded in a request) and the line and paragraph separators.
+_FORBIDDEN_CATEGORIES = frozenset(('Cc', 'Cf', 'Cs', 'Zl', 'Zp'))
 
 PROTOCOL_CHANGE_HINT = (
     'This update changes the protocol of an existing origin, and the Volcengine console says the protocol of a '
@@ -53,7 +82,10 @@ PROTOCOL_CHANGE_HINT = (
 # --------------------------------------------------------------------------------------------------------------
 
 class RelaySourceInputError(ValueError):
-    """An option value the API would refuse (or misread); ``path`` names it, e.g. ``groups[1].servers[0].domain``."""
+    """An option value the API would refuse (or misread); ``path`` names it, e.g. ``groups[1].servers[0].domain``.
+
+    Messages show a value with ``%r``, which escapes control and invisible characters, and never show a
+    parameter value (it may be a credential)."""
 
     def __init__(self, path, problem):
         self.path = path
@@ -61,35 +93,81 @@ class RelaySourceInputError(ValueError):
         super(RelaySourceInputError, self).__init__('%s: %s' % (path, problem) if path else problem)
 
 
+def _forbidden_character(text):
+    """(position, character) of the first character of ``text`` in a forbidden category, or None."""
+    for position, character in enumerate(text):
+        if unicodedata.category(character) in _FORBIDDEN_CATEGORIES:
+            return position, character
+    return None
+
+
+def _non_printable_ascii(text):
+    """(position, character) of the first character of ``text`` outside printable ASCII, or None."""
+    for position, character in enumerate(text):
+        if not ' ' <= character <= '~':
+            return position, character
+    return None
+
+
+def _character_problem(found):
+    position, character = found
+    return 'U+%04X at position %d' % (ord(character), position)
+
+
+def _require_text(value, path, empty_problem):
+    if not isinstance(value, str) or not value.strip():
+        raise RelaySourceInputError(path, empty_problem if value is None or isinstance(value, str)
+                                    else 'must be a string, got %s' % type(value).__name__)
+    return value
+
+
 def validate_vhost(vhost, path='vhost'):
-    if vhost is None or not vhost.strip():
-        raise RelaySourceInputError(path, 'must not be empty; give the push domain space, e.g. push.example.com')
+    """The SDK's rule: 1 to 60 ASCII letters, digits, "_", "-" and "."."""
+    _require_text(vhost, path, 'must not be empty; give the push domain space, e.g. push.example.com')
     if '://' in vhost:
         raise RelaySourceInputError(path, 'must be a bare domain space name without a scheme, e.g. push.example.com, not %r' % vhost)
     if '/' in vhost or _WHITESPACE.search(vhost):
         raise RelaySourceInputError(path, 'must be a bare domain space name without a path or whitespace, got %r' % vhost)
+    if not VHOST_PATTERN.fullmatch(vhost):
+        raise RelaySourceInputError(
+            path, 'must be 1 to 60 characters of ASCII letters, digits, "_", "-" and ".", got %r' % vhost)
 
 
 def validate_app(app, path='app'):
-    if app is None or not APP_PATTERN.match(app):
+    if not isinstance(app, str) or not APP_PATTERN.fullmatch(app):
         raise RelaySourceInputError(
-            path, 'must be 1 to 30 characters of letters, digits, "_", "-" and ".", got %r' % (app,))
+            path, 'must be 1 to 30 characters of ASCII letters, digits, "_", "-" and ".", got %r' % (app,))
+
+
+def validate_group_name(name, path):
+    """Any text without control or invisible formatting characters and without surrounding whitespace."""
+    _require_text(name, path, 'must not be empty')
+    if name != name.strip():
+        raise RelaySourceInputError(path, 'must not start or end with whitespace, got %r' % name)
+    found = _forbidden_character(name)
+    if found:
+        raise RelaySourceInputError(path, 'must not contain control or invisible formatting characters (%s), got %r'
+                                    % (_character_problem(found), name))
 
 
 def validate_domain(domain, path):
-    """Check a RelaySourceDomain: ``host``, ``host:port``, an IPv4 address, ``[IPv6]``, ``[IPv6]:port`` or a bare IPv6."""
-    if domain is None or not domain.strip():
-        raise RelaySourceInputError(path, 'must not be empty; give the origin as host or host:port')
-    domain = domain.strip()
+    """Check a RelaySourceDomain: ``host``, ``host:port``, an IPv4 address, ``[IPv6]``, ``[IPv6]:port`` or a bare IPv6.
+
+    Surrounding whitespace is ignored (and stripped before sending); the rest must be printable ASCII."""
+    domain = _require_text(domain, path, 'must not be empty; give the origin as host or host:port').strip()
+    if _WHITESPACE.search(domain):
+        raise RelaySourceInputError(path, 'must not contain whitespace, got %r' % domain)
+    found = _non_printable_ascii(domain)
+    if found:
+        raise RelaySourceInputError(path, 'must be printable ASCII (%s; write an internationalised domain name in '
+                                    'its xn-- form), got %r' % (_character_problem(found), domain))
     if '://' in domain:
         raise RelaySourceInputError(path, 'must not include a scheme (%r); give host or host:port, e.g. %s'
                                     % (domain.split('://', 1)[0] + '://', domain.split('://', 1)[1].split('/', 1)[0] or 'origin.example.org'))
     if '/' in domain or '?' in domain or '#' in domain:
         raise RelaySourceInputError(path, 'must not include a path or query (%r); give host or host:port only' % domain)
-    if _WHITESPACE.search(domain):
-        raise RelaySourceInputError(path, 'must not contain whitespace, got %r' % domain)
 
-    bracketed = _BRACKETED_IPV6.match(domain)
+    bracketed = _BRACKETED_IPV6.fullmatch(domain)
     if bracketed:
         host, port = bracketed.group(1), bracketed.group(2)
         _check_ipv6(host, path, domain)
@@ -102,33 +180,49 @@ def validate_domain(domain, path):
             port = None
         if not host:
             raise RelaySourceInputError(path, 'has no host before the port, got %r' % domain)
-        if len(host) > 253 or not HOSTNAME_PATTERN.match(host):
+        if len(host) > 253 or not HOSTNAME_PATTERN.fullmatch(host):
             raise RelaySourceInputError(
                 path, 'has an invalid host %r: use letters, digits, "-", "_" and dots between labels (or an IP address)' % host)
     if port is not None:
-        if not port.isdigit() or not 1 <= int(port) <= 65535:
+        if not PORT_PATTERN.fullmatch(port) or not 1 <= int(port) <= 65535:
             raise RelaySourceInputError(path, 'has an invalid port %r: it must be a number from 1 to 65535' % port)
 
 
 def _check_ipv6(host, path, domain):
-    try:
-        ipaddress.IPv6Address(host)
-    except ValueError:
-        raise RelaySourceInputError(
-            path, 'is not a valid IPv6 address or host:port, got %r (write an IPv6 origin as [2001:db8::1]:1935 or 2001:db8::1)' % domain)
+    # ipaddress accepts a zone index ("fe80::1%eth0", any characters after the "%") from Python 3.9 on.
+    if '%' not in host:
+        try:
+            ipaddress.IPv6Address(host)
+            return
+        except ValueError:
+            pass
+    raise RelaySourceInputError(
+        path, 'is not a valid IPv6 address or host:port, got %r (write an IPv6 origin as [2001:db8::1]:1935 or 2001:db8::1)' % domain)
 
 
 def validate_params(params, path):
+    """Keys: non-empty strings; values: strings; neither with control or invisible formatting characters."""
     if params is None:
         return
     for key, value in params.items():
         if not isinstance(key, str) or not key.strip():
             raise RelaySourceInputError(path, 'has an empty or non-text key %r; keys must be non-empty strings' % (key,))
+        found = _forbidden_character(key)
+        if found:
+            raise RelaySourceInputError(path, 'has a key with a control or invisible formatting character (%s): %r'
+                                        % (_character_problem(found), key))
+        # A key that is not printable (e.g. private-use characters) is shown escaped, never raw.
+        value_path = '%s.%s' % (path, key) if key.isprintable() else '%s[%r]' % (path, key)
         if not isinstance(value, str):
             raise RelaySourceInputError(
-                '%s.%s' % (path, key),
+                value_path,
                 'must be a string, got %s %r; quote it in YAML (e.g. %s: "%s") because the API stores parameters as strings'
                 % (type(value).__name__, value, key, _yaml_text(value)))
+        found = _forbidden_character(value)
+        if found:
+            raise RelaySourceInputError(value_path, 'must not contain control or invisible formatting characters (%s); '
+                                        'the value is not shown because parameters often hold credentials'
+                                        % _character_problem(found))
 
 
 def _yaml_text(value):
@@ -146,8 +240,7 @@ def validate_groups(groups, state):
     for group_index, group in enumerate(groups or []):
         group_path = 'groups[%d]' % group_index
         name = group.get('name')
-        if name is None or not name.strip():
-            raise RelaySourceInputError(group_path + '.name', 'must not be empty')
+        validate_group_name(name, group_path + '.name')
         if name in seen:
             raise RelaySourceInputError(group_path + '.name', 'duplicate group name %r (already used by %s.name); group names must be unique'
                                         % (name, seen[name]))
@@ -174,6 +267,15 @@ def validate_options(vhost, app, groups, state):
     validate_vhost(vhost)
     validate_app(app)
     validate_groups(groups, state)
+
+
+def validate_filters(vhost, app=None, group=None):
+    """Validate the info module's options: the vhost, and the app and group filters when given."""
+    validate_vhost(vhost)
+    if app is not None:
+        validate_app(app)
+    if group is not None:
+        validate_group_name(group, 'group')
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -212,23 +314,52 @@ def config(vhost, app, groups):
     return {'vhost': vhost, 'app': app, 'groups': normalize_groups(groups)}
 
 
-def group_from_api(detail):
-    return normalize_group({
-        'name': detail.get('Group'),
-        'servers': [{
-            'domain': server.get('RelaySourceDomain'),
-            'protocol': server.get('RelaySourceProtocol'),
-            'params': server.get('RelaySourceParams'),
-        } for server in (detail.get('Servers') or [])],
-    })
+def configs_from_describe_answer(response):
+    """The configurations a DescribeRelaySourceV3 answer lists, in the modules' snake_case shape, once the whole
+    shape of its ``Result`` has been checked (see the module docstring, "Answers"); VolcengineResponseError
+    naming the odd field otherwise."""
+    answer = AnswerReader(response, ACTION_DESCRIBE)
+    result = response.result
+    if result is None:
+        return []
+    answer.expect(result, dict, 'Result')
+    if 'RelaySourceConfigList' not in result:
+        return []
+    entries = answer.member(result, 'RelaySourceConfigList', 'Result', list)
+    return [_config_from_answer(answer, entry, path)
+            for path, entry in answer.items(entries, 'Result.RelaySourceConfigList', dict)]
 
 
-def config_from_api(entry):
-    return {
-        'vhost': entry.get('Vhost'),
-        'app': entry.get('App'),
-        'groups': [group_from_api(detail) for detail in (entry.get('GroupDetails') or [])],
-    }
+def _config_from_answer(answer, entry, path):
+    vhost = answer.member(entry, 'Vhost', path, str)
+    app = answer.member(entry, 'App', path, str)
+    details = answer.member(entry, 'GroupDetails', path, list)
+    return config(vhost, app, [_group_from_answer(answer, detail, detail_path)
+                               for detail_path, detail in answer.items(details, path + '.GroupDetails', dict)])
+
+
+def _group_from_answer(answer, detail, path):
+    name = answer.member(detail, 'Group', path, str)
+    if not name.strip():
+        # A group that cannot be named cannot be kept or deleted by name, and a delete with an empty Group
+        # could read as "the whole app".
+        answer.fail(path + '.Group', 'is empty; expected a group name')
+    servers = answer.member(detail, 'Servers', path, list)
+    return {'name': name, 'servers': [_server_from_answer(answer, server, server_path)
+                                      for server_path, server in answer.items(servers, path + '.Servers', dict)]}
+
+
+def _server_from_answer(answer, server, path):
+    domain = answer.member(server, 'RelaySourceDomain', path, str)
+    protocol = answer.member(server, 'RelaySourceProtocol', path, str)
+    if protocol.strip().lower() not in PROTOCOLS:
+        # Kept groups are sent back in the next update: an origin the module cannot represent must not be rewritten.
+        answer.fail(path + '.RelaySourceProtocol', 'is %s, a protocol this collection does not know (it knows %s)'
+                    % (shown(protocol), ', '.join(PROTOCOLS)))
+    params = server.get('RelaySourceParams')
+    if params is not None:
+        params = answer.string_map(params, path + '.RelaySourceParams')
+    return {'domain': domain, 'protocol': protocol, 'params': params}
 
 
 def groups_to_api(groups):
@@ -255,8 +386,9 @@ def group_names(groups):
 
 def describe(client, vhost, app=None, group=None):
     """Return the configurations the API lists, as snake_case dicts, filtered to the exact ``app``/``group``
-    when given (the API may answer with more).  An empty list, a missing key and ResourceNotFound all mean
-    "nothing configured" and return []."""
+    when given (the API may answer with more).  ``Result`` absent or ``{}``, ``RelaySourceConfigList`` absent
+    or ``[]`` and the 404 ResourceNotFound mean "nothing configured" and return []; any other odd shape raises
+    VolcengineResponseError."""
     body = {'Vhost': vhost}
     if app is not None:
         body['App'] = app
@@ -265,11 +397,10 @@ def describe(client, vhost, app=None, group=None):
     try:
         response = client.call(ACTION_DESCRIBE, API_VERSION, body)
     except VolcengineError as error:
-        if error.code == 'ResourceNotFound':
+        if error.code == 'ResourceNotFound' and error.http_status == 404:
             return []
         raise
-    result = response.result or {}
-    configs = [config_from_api(entry) for entry in (result.get('RelaySourceConfigList') or [])]
+    configs = configs_from_describe_answer(response)
     if app is not None:
         configs = [entry for entry in configs if entry['app'] == app]
     if group is not None:
@@ -286,8 +417,16 @@ def describe_app(client, vhost, app):
     return groups
 
 
+def _write(client, action, body):
+    """Make a write call; its answer documents no Result fields, so a ``Result`` that is not an object is odd."""
+    response = client.call(action, API_VERSION, body)
+    if response.result is not None:
+        AnswerReader(response, action).expect(response.result, dict, 'Result')
+    return response
+
+
 def update(client, vhost, app, groups):
-    return client.call(ACTION_UPDATE, API_VERSION, {'Vhost': vhost, 'App': app, 'GroupDetails': groups_to_api(groups)})
+    return _write(client, ACTION_UPDATE, {'Vhost': vhost, 'App': app, 'GroupDetails': groups_to_api(groups)})
 
 
 def delete(client, vhost, app, group=None):
@@ -305,7 +444,7 @@ def delete(client, vhost, app, group=None):
     body = {'Vhost': vhost, 'App': app}
     if group is not None:
         body['Group'] = group
-    return client.call(ACTION_DELETE, API_VERSION, body)
+    return _write(client, ACTION_DELETE, body)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -347,7 +486,7 @@ def empty_plan():
     return {'writes': [], 'verify': False, 'update_semantics': SEMANTICS_UNKNOWN}
 
 
-def _write(action, names, follow_up=False):
+def _planned_write(action, names, follow_up=False):
     return {'action': action, 'groups': list(names), 'description': _TO_DO[action] % ', '.join(names),
             'follow_up': follow_up, 'outcome': OUTCOME_PLANNED, 'settled_by_read': False}
 
@@ -420,18 +559,18 @@ def plan_present(current, desired):
     if current == desired:
         return plan
     if not desired:
-        plan['writes'] = [_write(WRITE_DELETE_APP, group_names(current))]
+        plan['writes'] = [_planned_write(WRITE_DELETE_APP, group_names(current))]
         return plan
     desired_names = group_names(desired)
     declared = [group for group in current if group['name'] in set(desired_names)]
     declared_names = group_names(declared)
     if (declared or not current) and declared_names == desired_names[:len(declared_names)]:
-        plan['writes'] = [_write(WRITE_DELETE_GROUP, [group['name']]) for group in current
+        plan['writes'] = [_planned_write(WRITE_DELETE_GROUP, [group['name']]) for group in current
                           if group['name'] not in set(desired_names)]
         if declared != desired:
-            plan['writes'].append(_write(WRITE_UPDATE, desired_names))
+            plan['writes'].append(_planned_write(WRITE_UPDATE, desired_names))
         return plan
-    plan['writes'] = [_write(WRITE_UPDATE, desired_names)]
+    plan['writes'] = [_planned_write(WRITE_UPDATE, desired_names)]
     plan['verify'] = True
     return plan
 
@@ -458,9 +597,9 @@ def plan_follow_up(read_back, desired):
     kept = _longest_declared_prefix_in_order(desired_names, names)
     doomed = [name for name in names if name not in desired_names]
     doomed += [name for name in names if name in desired_names and name not in kept]
-    writes = [_write(WRITE_DELETE_GROUP, [name], follow_up=True) for name in doomed]
+    writes = [_planned_write(WRITE_DELETE_GROUP, [name], follow_up=True) for name in doomed]
     if kept != desired_names:
-        writes.append(_write(WRITE_UPDATE, desired_names, follow_up=True))
+        writes.append(_planned_write(WRITE_UPDATE, desired_names, follow_up=True))
     return writes
 
 
@@ -473,9 +612,9 @@ def plan_absent(current, listed_names=None):
     if not current:
         return plan
     if listed_names is None:
-        plan['writes'] = [_write(WRITE_DELETE_APP, group_names(current))]
+        plan['writes'] = [_planned_write(WRITE_DELETE_APP, group_names(current))]
     else:
-        plan['writes'] = [_write(WRITE_DELETE_GROUP, [name]) for name in group_names(current) if name in set(listed_names)]
+        plan['writes'] = [_planned_write(WRITE_DELETE_GROUP, [name]) for name in group_names(current) if name in set(listed_names)]
     return plan
 
 
@@ -552,6 +691,11 @@ def _make(client, vhost, app, write, desired, warn):
             delete(client, vhost, app, group=write['groups'][0])
         else:
             delete(client, vhost, app)
+    except VolcengineResponseError:
+        # The API reported success (no Error); only the Result of its answer was odd: the write was made, and
+        # nothing more is written after an answer the collection does not understand.
+        write['outcome'] = OUTCOME_APPLIED
+        raise
     except VolcengineError as error:
         if not answer_may_be_lost(error):
             write['outcome'] = OUTCOME_FAILED

@@ -27,12 +27,12 @@ options:
   vhost:
     description:
       - The vhost (domain space) of the app, for example V(push.example.com).
-      - A bare name, without a scheme or path.
+      - A bare name, without a scheme or path; 1 to 60 ASCII letters, digits, C(_), C(-) and C(.).
     type: str
     required: true
   app:
     description:
-      - The app name, 1 to 30 letters, digits, C(_), C(-) and C(.).
+      - The app name, 1 to 30 ASCII letters, digits, C(_), C(-) and C(.) (nothing else, not even a trailing newline).
     type: str
     required: true
   groups:
@@ -47,6 +47,9 @@ options:
       name:
         description:
           - The group name; unique within the app.
+          - Any text (for example Chinese) without leading or trailing whitespace, control characters (such as a
+            newline or a tab), invisible formatting characters (zero-width spaces, bidirectional overrides) or line
+            separators, because such a name would not read as what it is in logs and in the console.
         type: str
         required: true
         aliases: [group]
@@ -61,6 +64,9 @@ options:
             description:
               - The origin address, V(host) or V(host:port) (domain name, IPv4 address, V([IPv6]:port) or a
                 bare IPv6 address), without a scheme or path, for example V(origin.example.org:1935).
+              - Printable ASCII only (write an internationalised domain name in its C(xn--) form); the port is 1 to
+                5 ASCII digits, from 1 to 65535; an IPv6 zone index (C(%eth0)) is not accepted. Surrounding
+                whitespace is removed.
             type: str
             required: true
             aliases: [relay_source_domain]
@@ -78,6 +84,9 @@ options:
             description:
               - 'Custom key/value parameters appended to the origin pull, for example C({"domain": "live.push.net"}).'
               - Values must be strings; quote numbers and booleans in YAML (V("1"), V("true")). Keys must not be empty.
+              - Neither keys nor values may contain control characters (such as a newline), invisible formatting
+                characters or line separators. An error about a value names its key, never the value.
+              - Parameters often hold origin credentials; set C(no_log) on the task to keep them out of the output.
             type: dict
             aliases: [relay_source_params]
   state:
@@ -145,6 +154,13 @@ notes:
     task converges.
   - The module does not read the configuration back after its last write (to keep the number of calls
     minimal); RV(relay_source) is the configuration that was written.
+  - B(Fail closed.) An answer in a shape the module does not understand fails the task with the error code
+    C(InvalidResponse) and the path of the odd field (for example
+    C(Result.RelaySourceConfigList[0].GroupDetails[1].Servers)) before any write, whatever O(purge_groups) says,
+    because reading it as "nothing configured" could make the next update remove groups. This includes a server whose
+    protocol is not C(rtmp) or C(flv) and a group without a name. Only C(Result) absent or V({}),
+    C(RelaySourceConfigList) absent or V([]), and the API's C(ResourceNotFound) (HTTP 404) mean "nothing
+    configured". C(RelaySourceParams) sent as a string holding a JSON object of strings is decoded.
 seealso:
   - module: volcengine.cloud.volc_live_relay_source_info
   - name: UpdateRelaySourceV3 API reference
@@ -337,7 +353,10 @@ diff:
   type: dict
   sample: {"before": {}, "after": {"vhost": "push.example.com", "app": "live", "groups": []}}
 error:
-  description: The API's error code and message.
+  description:
+    - The API's error code and message.
+    - For an answer the module does not understand, the code C(InvalidResponse) and a message that starts with the
+      path of the odd field.
   returned: failure from the API
   type: dict
   sample: {"code": "InvalidParam", "message": "Invalid parameter"}

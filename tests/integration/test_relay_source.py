@@ -234,6 +234,11 @@ BAD_INPUTS = [
     ('no servers', dict(groups=[{'name': 'a', 'servers': []}]), 'groups[0].servers'),
     ('number param', dict(groups=[group('a', params={'port': 1935})]), 'groups[0].servers[0].params.port'),
     ('empty param key', dict(groups=[group('a', params={'': 'x'})]), 'groups[0].servers[0].params'),
+    ('app with a trailing newline', dict(app='live\n'), 'app'),
+    ('vhost too long', dict(vhost='v' * 61), 'vhost'),
+    ('port of Unicode digits', dict(groups=[group('a', 'x.example.org:19\u00b3')]), 'groups[0].servers[0].domain'),
+    ('group name with a control character', dict(groups=[group('a\x1b[2J')]), 'groups[0].name'),
+    ('param value with a line break', dict(groups=[group('a', params={'token': 'x\r\nHost: y'})]), 'groups[0].servers[0].params.token'),
 ]
 
 
@@ -258,6 +263,53 @@ def test_bad_inputs_make_no_call(emulator_replace, run_playbook):
     assert 'app' in run.task('info group without app')['result']['msg']
     assert run.failed_count == len(tasks)
     assert emulator_replace.requests() == []
+
+
+def _answer(request_id, result):
+    return {'ResponseMetadata': {'RequestId': request_id, 'Action': DESCRIBE, 'Version': '2023-01-01', 'Service': 'live',
+                                 'Region': 'cn-north-1'}, 'Result': result}
+
+
+def test_odd_answers_fail_closed_before_any_write(emulator_replace, run_playbook):
+    """Answers read as "nothing configured" before: the Update that followed wiped relay1 and relay2 (purge_groups=false)."""
+    emulator = emulator_replace
+    stored = api_config('live', [group('relay1'), group('relay2', 'b.example.org', params={'domain': 'live.push.net'})])
+    emulator.set_state([stored])
+    json_params = dict(stored, GroupDetails=[stored['GroupDetails'][0], dict(stored['GroupDetails'][1], Servers=[
+        dict(stored['GroupDetails'][1]['Servers'][0], RelaySourceParams='{"domain": "live.push.net"}')])])
+    answers = [
+        ('list an empty object', _answer('odd-0', {'RelaySourceConfigList': {}}), 'Result.RelaySourceConfigList'),
+        ('Result a string', _answer('odd-2', 'RelaySourceConfigList'), 'Result'),
+        ('list an object', _answer('odd-1', {'RelaySourceConfigList': stored}), 'Result.RelaySourceConfigList'),
+        ('group details an object', _answer('odd-3', {'RelaySourceConfigList': [dict(stored, GroupDetails={'Group': 'relay1'})]}),
+         'Result.RelaySourceConfigList[0].GroupDetails'),
+        ('params a list', _answer('odd-4', {'RelaySourceConfigList': [dict(stored, GroupDetails=[stored['GroupDetails'][0], dict(
+            stored['GroupDetails'][1], Servers=[dict(stored['GroupDetails'][1]['Servers'][0], RelaySourceParams=['domain'])])])]}),
+         'Result.RelaySourceConfigList[0].GroupDetails[1].Servers[0].RelaySourceParams'),
+        ('params a JSON string', _answer('odd-5', {'RelaySourceConfigList': [json_params]}), None),
+    ]
+    for _name, body, _path in answers:
+        emulator.inject_fault(kind='raw', body=body, actions=[DESCRIBE])
+    tasks = [relay_task(answers[0][0], ignore_errors=True, purge_groups=False, groups=[group('relay3')]),
+             relay_task(answers[1][0], ignore_errors=True, purge_groups=False, groups=[group('relay3')]),
+             relay_task(answers[2][0], ignore_errors=True, state='absent', groups=[{'name': 'relay1'}]),
+             {'name': answers[3][0], INFO_MODULE: {'vhost': VHOST}, 'ignore_errors': True},
+             relay_task(answers[4][0], ignore_errors=True, purge_groups=False, groups=[group('relay1')]),
+             relay_task(answers[5][0], groups=[group('relay1'), group('relay2', 'b.example.org', params={'domain': 'live.push.net'})])]
+    run = run_playbook(playbook(*tasks), emulator=emulator)
+    for name, body, path in answers[:5]:
+        entry = run.task(name)
+        result = entry['result']
+        assert entry['status'] == 'failed', name
+        assert result['msg'].startswith('DescribeRelaySourceV3 failed: InvalidResponse: %s ' % path), (name, result['msg'])
+        assert ERROR_ADVICE['InvalidResponse'] in result['msg'] and 'MODULE FAILURE' not in result['msg'], name
+        request_id = body['ResponseMetadata']['RequestId']
+        assert result['error']['code'] == 'InvalidResponse' and result['request_id'] == request_id, name
+        assert result['http_status'] == 200 and 'RequestId %s' % request_id in result['msg'], name
+    assert run.task('params a JSON string')['status'] == 'ok', 'the JSON-encoded parameters were decoded and compared'
+    assert emulator.write_requests() == []
+    assert emulator.state()['RelaySourceConfigList'] == [stored]
+    assert emulator.faults() == []
 
 
 def test_module_defaults_group(emulator_replace, run_playbook):

@@ -17,16 +17,7 @@ import pytest
 
 from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator
 from ansible_collections.volcengine.cloud.tests.integration.scenarios import (
-    MODULE, VHOST, api_config, group, group_names, playbook, relay_task)
-
-
-def server_domains(emulator, app, group_name):
-    for config in emulator.state()['RelaySourceConfigList']:
-        if config['App'] == app:
-            for detail in config['GroupDetails']:
-                if detail['Group'] == group_name:
-                    return [server['RelaySourceDomain'] for server in detail['Servers']]
-    return None
+    MODULE, VHOST, api_config, app_hosts, group, group_names, per_app_task, playbook, relay_task, server_domains)
 
 
 DESIRED_GROUPS = [{'name': 'primary', 'servers': [{'domain': 'origin-a.example.org'}, {'domain': 'origin-b.example.org:1935'}]}]
@@ -349,12 +340,8 @@ def test_tls_verification_is_on_by_default_and_a_ca_bundle_fixes_it(run_playbook
 
 def test_twenty_forks_on_one_vhost_end_with_every_app_correct(run_playbook):
     apps = ['app%02d' % number for number in range(20)]
-    inventory = ''.join('%s ansible_connection=local\n' % app for app in apps)
-    task = {'name': 'Apply relay source per app', MODULE: {
-        'vhost': VHOST, 'app': '{{ inventory_hostname }}',
-        'groups': [{'name': 'primary', 'servers': [{'domain': '{{ inventory_hostname }}-origin.example.org'}]}]}}
     with Emulator(update_mode='merge', rate_limit=10) as limited:
-        run = run_playbook(playbook(task, hosts='all'), emulator=limited, forks=20, inventory=inventory,
+        run = run_playbook(playbook(per_app_task(), hosts='all'), emulator=limited, forks=20, inventory=app_hosts(apps),
                            env={'VOLCENGINE_RATE_LIMIT': '10'})
         assert run.rc == 0, run
         assert run.failed_count == 0

@@ -10,8 +10,9 @@ import itertools
 import pytest
 
 from ansible_collections.volcengine.cloud.plugins.module_utils import relay_source as rs
-from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError
-from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.relay_source_fake import FakeRelaySourceAPI
+from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError, VolcengineResponseError
+from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.relay_source_fake import (
+    ODD_DESCRIBE_RESULTS, FakeRelaySourceAPI, FakeResponse, describe_result)
 
 VHOST, APP = 'push.example.com', 'live'
 
@@ -144,23 +145,68 @@ def test_protocol_checked_case_insensitively():
 # Conversion and normalisation
 # ---------------------------------------------------------------------------------------------------------
 
-def test_config_from_api_normalises():
+def answer(result, request_id='r-1'):
+    return FakeResponse(result, request_id)
+
+
+def test_describe_answer_normalises():
     entry = {'Vhost': VHOST, 'App': APP, 'GroupDetails': [
         {'Group': 'g', 'Servers': [
             {'RelaySourceDomain': ' a.example.org ', 'RelaySourceProtocol': 'RTMP', 'RelaySourceParams': None},
-            {'RelaySourceDomain': 'b.example.org', 'RelaySourceProtocol': 'Flv', 'RelaySourceParams': {'n': 1, 'b': True}},
-            {'RelaySourceDomain': 'c.example.org'},
+            {'RelaySourceDomain': 'b.example.org', 'RelaySourceProtocol': 'Flv', 'RelaySourceParams': {'n': '1'}},
+            {'RelaySourceDomain': 'c.example.org', 'RelaySourceProtocol': ' rtmp', 'Backup': True},
+            {'RelaySourceDomain': 'd.example.org', 'RelaySourceProtocol': 'flv', 'RelaySourceParams': '{"k": "v", "主": "源"}'},
+            {'RelaySourceDomain': 'e.example.org', 'RelaySourceProtocol': 'flv', 'RelaySourceParams': '{}'},
         ]},
-        {'Group': 'h'},
+        {'Group': 'h', 'Servers': []},
     ]}
-    assert rs.config_from_api(entry) == {'vhost': VHOST, 'app': APP, 'groups': [
+    assert rs.configs_from_describe_answer(answer({'RelaySourceConfigList': [entry], 'Total': 1})) == [{'vhost': VHOST, 'app': APP, 'groups': [
         {'name': 'g', 'servers': [
             {'domain': 'a.example.org', 'protocol': 'rtmp', 'params': {}},
-            {'domain': 'b.example.org', 'protocol': 'flv', 'params': {'n': '1', 'b': 'true'}},
+            {'domain': 'b.example.org', 'protocol': 'flv', 'params': {'n': '1'}},
             {'domain': 'c.example.org', 'protocol': 'rtmp', 'params': {}},
+            {'domain': 'd.example.org', 'protocol': 'flv', 'params': {'k': 'v', '主': '源'}},
+            {'domain': 'e.example.org', 'protocol': 'flv', 'params': {}},
         ]},
         {'name': 'h', 'servers': []},
-    ]}
+    ]}]
+
+
+@pytest.mark.parametrize('result', [None, {}, {'RelaySourceConfigList': []}, {'Total': 0},
+                                    {'RelaySourceConfigList': [{'Vhost': VHOST, 'App': APP, 'GroupDetails': []}]}])
+def test_describe_answer_plain_empty_forms(result):
+    configs = rs.configs_from_describe_answer(answer(result))
+    assert configs in ([], [{'vhost': VHOST, 'app': APP, 'groups': []}])
+
+
+@pytest.mark.parametrize('result, path', [case[1:] for case in ODD_DESCRIBE_RESULTS], ids=[case[0] for case in ODD_DESCRIBE_RESULTS])
+def test_odd_describe_answer_fails_closed_naming_the_field(result, path):
+    api = FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, [group('relay1'), group('relay2')])])
+    api.answer_results['DescribeRelaySourceV3'] = result
+    with pytest.raises(VolcengineResponseError) as raised:
+        rs.describe_app(api, VHOST, APP)
+    error = raised.value
+    assert isinstance(error, VolcengineError) and error.code == 'InvalidResponse'
+    assert error.path == path and error.message.startswith(path + ' ')
+    assert (error.action, error.request_id, error.http_status) == ('DescribeRelaySourceV3', 'req-1', 200)
+    assert str(error).startswith('DescribeRelaySourceV3 failed: InvalidResponse: ' + path + ' ')
+    assert 'RequestId req-1' in str(error) and str(error).isprintable()
+
+
+def test_odd_answer_message_escapes_server_text():
+    odd = describe_result(server={'RelaySourceProtocol': '\x1b[31mhls\n' + 'x' * 100})
+    with pytest.raises(VolcengineResponseError) as raised:
+        rs.configs_from_describe_answer(answer(odd))
+    assert '\\u001b[31mhls\\n' in str(raised.value) and 'x' * 40 not in str(raised.value)
+    assert str(raised.value).isprintable()
+
+
+def test_resource_not_found_is_empty_only_as_the_documented_404():
+    api = FakeRelaySourceAPI()
+    api.fail_next('ResourceNotFound', 200)
+    with pytest.raises(VolcengineError) as raised:
+        rs.describe(api, VHOST)
+    assert raised.value.code == 'ResourceNotFound'
 
 
 def test_groups_to_api_round_trip():
@@ -169,7 +215,8 @@ def test_groups_to_api_round_trip():
     assert api[0] == {'Group': 'g', 'Servers': [{'RelaySourceDomain': 'a.example.org', 'RelaySourceProtocol': 'rtmp',
                                                  'RelaySourceParams': {'domain': 'live.push.net'}}]}
     assert 'RelaySourceParams' not in api[1]['Servers'][0]
-    assert rs.config_from_api({'Vhost': VHOST, 'App': APP, 'GroupDetails': api})['groups'] == rs.normalize_groups(groups)
+    read = rs.configs_from_describe_answer(answer({'RelaySourceConfigList': [{'Vhost': VHOST, 'App': APP, 'GroupDetails': api}]}))
+    assert read[0]['groups'] == rs.normalize_groups(groups)
 
 
 def test_user_input_normalised_like_api():
@@ -605,3 +652,142 @@ def test_unexpected_state_after_the_update_stops_before_any_further_write():
     assert raised.value.code == 'UnexpectedRelaySourceState' and 'intruder' in str(raised.value)
     assert [call[0] for call in api.calls] == ['UpdateRelaySourceV3', 'DescribeRelaySourceV3']
     assert 'no follow-up write was made' in rs.progress_message(plan)
+
+
+@pytest.mark.parametrize('result', [None, {}, {'Anything': [1]}])
+def test_write_answers_without_result_fields_are_fine(result):
+    api = FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, [group('a')])])
+    api.answer_results.update({'UpdateRelaySourceV3': result, 'DeleteRelaySourceV3': result})
+    rs.update(api, VHOST, APP, [group('a'), group('b')])
+    rs.delete(api, VHOST, APP, group='a')
+    assert [detail['Group'] for detail in api.groups_of(VHOST, APP)] == ['b']
+
+
+@pytest.mark.parametrize('action', ['UpdateRelaySourceV3', 'DeleteRelaySourceV3'])
+@pytest.mark.parametrize('result', ['done', ['ok'], 1, True])
+def test_write_answer_result_not_an_object_fails_closed(action, result):
+    api = FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, [group('a')])])
+    api.answer_results[action] = result
+    with pytest.raises(VolcengineResponseError) as raised:
+        if action == 'UpdateRelaySourceV3':
+            rs.update(api, VHOST, APP, [group('a')])
+        else:
+            rs.delete(api, VHOST, APP)
+    assert (raised.value.code, raised.value.path, raised.value.action) == ('InvalidResponse', 'Result', action)
+
+
+def test_apply_plan_stops_after_an_odd_write_answer_and_counts_that_write():
+    current = [group('a'), group('x'), group('b')]
+    desired = [group('a'), group('b', 'n.example.org')]
+    api = FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, current)])
+    api.answer_results['DeleteRelaySourceV3'] = 'deleted'
+    plan = rs.plan_present(current, desired)
+    with pytest.raises(VolcengineResponseError):
+        rs.apply_plan(api, VHOST, APP, plan, current, desired)
+    assert [action for action, _body in api.calls] == ['DeleteRelaySourceV3'], 'nothing is written after the odd answer'
+    assert rs.applied_actions(plan) == ['deleted group x'], 'the API reported success for that delete'
+    assert 'Already applied: deleted group x. Not applied: update groups a, b.' in rs.progress_message(plan)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Whole-string, ASCII input patterns
+# ---------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('app', ['live\n', 'live\r', '\nlive', 'live\x00', '\uff4c\uff49\uff56\uff45', 'liv\u00e9', 'live\u200b', 7])
+def test_app_is_whole_string_ascii(app):
+    with pytest.raises(rs.RelaySourceInputError) as caught:
+        rs.validate_app(app)
+    assert caught.value.path == 'app' and str(caught.value).isprintable()
+
+
+@pytest.mark.parametrize('vhost, fragment', [
+    ('push.example.com\n', 'whitespace'),
+    ('a' * 61, '1 to 60'),
+    ('push\x00.example.com', '1 to 60'),
+    ('push\u4f8b.example.com', '1 to 60'),
+    ('push:8080', '1 to 60'),
+    ('push*.example.com', '1 to 60'),
+    ('rtmp://push.example.com', 'scheme'),
+    ('push.example.com/live', 'path'),
+])
+def test_vhost_follows_the_sdk_rule(vhost, fragment):
+    with pytest.raises(rs.RelaySourceInputError) as caught:
+        rs.validate_vhost(vhost)
+    assert caught.value.path == 'vhost' and fragment in str(caught.value) and str(caught.value).isprintable()
+
+
+@pytest.mark.parametrize('vhost', ['push.example.com', 'a' * 60, 'push_1-x.example.com', 'P'])
+def test_valid_vhosts(vhost):
+    rs.validate_vhost(vhost)
+
+
+@pytest.mark.parametrize('domain, fragment', [
+    ('a.example.org:19\u00b3', 'printable ASCII'),
+    ('a.example.org:\u0661\u0669\u0663\u0665', 'printable ASCII'),
+    ('a.example.org:\uff11\uff19\uff13\uff15', 'printable ASCII'),
+    ('a.example.org:+1935', 'port'),
+    ('a.example.org:000001', 'port'),
+    ('a.example.org\n:1935', 'whitespace'),
+    ('ex\x00ample.org', 'printable ASCII'),
+    ('ex\x7fample.org', 'printable ASCII'),
+    ('\u4f8b\u5b50.\u4e2d\u56fd', 'printable ASCII'),
+    ('rtmp://\u4f8b.org\x1b[2J', 'printable ASCII'),
+    ('fe80::1%eth0', 'IPv6'),
+    ('[fe80::1%25eth0]:1935', 'IPv6'),
+    ('[::\u0661]:1935', 'printable ASCII'),
+    ('[::1]:19\u00b3', 'printable ASCII'),
+    ('[::1]:0x10', 'port'),
+])
+def test_domain_is_ascii_with_ascii_port(domain, fragment):
+    with pytest.raises(rs.RelaySourceInputError) as caught:
+        rs.validate_domain(domain, 'groups[0].servers[1].domain')
+    message = str(caught.value)
+    assert caught.value.path == 'groups[0].servers[1].domain' and fragment in message, message
+    assert message.isprintable()
+
+
+def test_domain_surrounding_newline_is_stripped_like_what_is_sent():
+    rs.validate_domain('a.example.org:1935\n', 'd')
+    assert rs.normalize_server({'domain': 'a.example.org:1935\n'})['domain'] == 'a.example.org:1935'
+
+
+@pytest.mark.parametrize('name, fragment', [
+    ('relay1\n', 'whitespace'),
+    (' relay1', 'whitespace'),
+    ('relay1\u3000', 'whitespace'),
+    ('re\tlay', 'control'),
+    ('re\x00lay', 'control'),
+    ('\x1b[31mred', 'control'),
+    ('re\u202elay', 'control'),
+    ('re\u200blay', 'control'),
+    ('re\u2028lay', 'control'),
+    ('re\x85lay', 'control'),
+    ('re\ud800lay', 'control'),
+    ('', 'empty'),
+])
+def test_group_names_refuse_control_characters_and_surrounding_whitespace(name, fragment):
+    error = _groups_error([group('ok'), {'name': name, 'servers': group('x')['servers']}], state='absent')
+    assert error.path == 'groups[1].name' and fragment in str(error) and str(error).isprintable()
+
+
+@pytest.mark.parametrize('name', ['\u4e3b\u6e90', 'relay 1', 'r\u00e9lais', 'a-b_c.d', 'x' * 200])
+def test_group_names_may_be_any_visible_text(name):
+    rs.validate_options(VHOST, APP, [group(name, 'x.example.org')], 'present')
+
+
+def test_param_keys_and_values_refuse_control_characters_and_never_show_the_value():
+    error = _groups_error([group('a', params={'to\nken': 'x'})])
+    assert error.path == 'groups[0].servers[0].params' and "'to\\nken'" in str(error)
+    error = _groups_error([group('a', params={'token': 's3cr3t-origin-password\r\nX-Injected: 1'})])
+    assert error.path == 'groups[0].servers[0].params.token' and 'U+000D' in str(error)
+    assert 's3cr3t' not in str(error) and 'Injected' not in str(error)
+    rs.validate_options(VHOST, APP, [group('a', params={'domain': 'live.push.net', '\u540d': '\u503c'})], 'present')
+
+
+def test_info_filters_are_validated():
+    rs.validate_filters(VHOST, APP, 'relay1')
+    rs.validate_filters(VHOST)
+    for app, name, path in [('live\n', None, 'app'), (APP, 'relay1\n', 'group'), (APP, '', 'group')]:
+        with pytest.raises(rs.RelaySourceInputError) as caught:
+            rs.validate_filters(VHOST, app, name)
+        assert caught.value.path == path

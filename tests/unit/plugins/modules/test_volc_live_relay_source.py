@@ -9,7 +9,8 @@ import pytest
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import ERROR_ADVICE
 from ansible_collections.volcengine.cloud.plugins.modules import volc_live_relay_source as module
-from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.relay_source_fake import FakeRelaySourceAPI
+from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.relay_source_fake import (
+    ODD_DESCRIBE_RESULTS, FakeRelaySourceAPI, describe_result)
 
 VHOST, APP = 'push.example.com', 'live'
 
@@ -140,6 +141,13 @@ def test_absent_nothing_configured(run_module):
     (dict(groups=[{'name': 'a'}]), 'groups[0].servers'),
     (dict(groups=[group('a', params={'port': 1935})]), 'groups[0].servers[0].params.port'),
     (dict(groups=[group('a', *['o%d.example.org' % index for index in range(11)])]), 'groups[0].servers'),
+    (dict(app='live\n'), 'app'),
+    (dict(vhost='push.example.com\n'), 'vhost'),
+    (dict(vhost='v' * 61), 'vhost'),
+    (dict(groups=[group('a', 'x.example.org:19\u00b3')]), 'groups[0].servers[0].domain'),
+    (dict(groups=[group('a', 'x.example.org:\u0661\u0669\u0663\u0665')]), 'groups[0].servers[0].domain'),
+    (dict(groups=[group('a'), {'name': 'b\n', 'servers': [{'domain': 'b.example.org'}]}]), 'groups[1].name'),
+    (dict(groups=[group('a', params={'k': 'v\r\nX: y'})]), 'groups[0].servers[0].params.k'),
 ])
 def test_bad_input_fails_before_any_call(run_module, bad_args, path):
     api = fake()
@@ -259,3 +267,53 @@ def test_describe_not_found_means_nothing(run_module):
     api.describe_style = 'not_found'
     run = run_module(module, args(groups=[group('g')]), api)
     assert run.result['changed'] is True and api.writes()[0][0] == 'UpdateRelaySourceV3'
+
+
+ODD_IDS = [case[0] for case in ODD_DESCRIBE_RESULTS]
+
+
+@pytest.mark.parametrize('result, path', [case[1:] for case in ODD_DESCRIBE_RESULTS], ids=ODD_IDS)
+@pytest.mark.parametrize('update_mode', ['replace', 'merge'])
+def test_odd_describe_answer_fails_closed_before_any_write(run_module, result, path, update_mode):
+    """Read as "nothing configured", these answers made the next Update (purge_groups=false) wipe relay1/relay2."""
+    api = fake([group('relay1'), group('relay2')], update_mode=update_mode)
+    api.answer_results['DescribeRelaySourceV3'] = result
+    run = run_module(module, args(groups=[group('relay3')], purge_groups=False), api)
+    assert run.failed and api.writes() == []
+    assert [detail['Group'] for detail in api.groups_of(VHOST, APP)] == ['relay1', 'relay2']
+    message = run.result['msg']
+    assert message.startswith('DescribeRelaySourceV3 failed: InvalidResponse: %s ' % path), message
+    assert 'RequestId req-1' in message and ERROR_ADVICE['InvalidResponse'] in message
+    assert run.result['error']['code'] == 'InvalidResponse' and run.result['error']['message'].startswith(path + ' ')
+    assert run.result['request_id'] == 'req-1' and run.result['http_status'] == 200
+    assert run.result['actions'] == [] and run.result['changed'] is False
+    assert 'Traceback' not in message and 'MODULE FAILURE' not in message and 'exception' not in run.result
+
+
+@pytest.mark.parametrize('result, path', [case[1:] for case in ODD_DESCRIBE_RESULTS[:6]], ids=ODD_IDS[:6])
+def test_odd_describe_answer_stops_state_absent_too(run_module, result, path):
+    api = fake([group('relay1'), group('relay2')])
+    api.answer_results['DescribeRelaySourceV3'] = result
+    run = run_module(module, args(state='absent', groups=[{'name': 'relay1'}]), api)
+    assert run.failed and path in run.result['msg'] and api.writes() == []
+
+
+def test_params_sent_as_a_json_string_are_decoded(run_module):
+    api = fake([group('relay1'), group('relay2')])
+    api.answer_results['DescribeRelaySourceV3'] = describe_result(server={'RelaySourceParams': '{"domain": "live.push.net"}'})
+    declared = [group('relay1'), {'name': 'relay2', 'servers': [
+        {'domain': 'a.example.org', 'protocol': 'flv', 'params': {}},
+        {'domain': 'b.example.org', 'protocol': 'rtmp', 'params': {'domain': 'live.push.net'}}]}]
+    run = run_module(module, args(groups=declared), api)
+    assert run.result['changed'] is False and api.writes() == []
+
+
+def test_odd_write_answer_stops_the_remaining_writes(run_module):
+    api = fake([group('a'), group('x'), group('b')])
+    api.answer_results['DeleteRelaySourceV3'] = ['deleted']
+    run = run_module(module, args(groups=[group('a'), group('b', 'n.example.org')]), api)
+    assert run.failed and run.result['changed'] is True
+    assert [action for action, _body in api.writes()] == ['DeleteRelaySourceV3']
+    assert run.result['actions'] == ['deleted group x']
+    assert run.result['msg'].startswith('DeleteRelaySourceV3 failed: InvalidResponse: Result is an array; expected an object')
+    assert 'Already applied: deleted group x. Not applied: update groups a, b.' in run.result['msg']
