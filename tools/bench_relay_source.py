@@ -2,7 +2,8 @@
 """Benchmark volc_live_relay_source against the local emulator and write a report.
 
 Measures, in one run on this controller:
-  1. API calls per scenario (no-op, create, update one server, purge one group, delete);
+  1. API calls per scenario (no-op, create, change in place, add, remove, purge, reorders, replace all, deletes),
+     under both update semantics the emulator offers (replace and upsert);
   2. per-task overhead: N no-op relay-source task runs next to N ansible.builtin.ping runs;
   3. module start-up cost: CPU seconds of one module process (relay no-op next to ping), and what the
      imports cost;
@@ -117,22 +118,51 @@ def recap_count(completed, field):
     return total
 
 
+def api_group(name, *domains):
+    """A group in the API's (the emulator's) shape."""
+    return {'Group': name, 'Servers': [{'RelaySourceDomain': domain, 'RelaySourceProtocol': 'rtmp', 'RelaySourceParams': {}}
+                                       for domain in domains]}
+
+
+def letter_groups(names):
+    return [group(name, name.lower() + '.example.org') for name in names]
+
+
+# (scenario, groups the app holds first (names; origin <name>.example.org), the task) - every kind of change
+# whose API calls the module's notes and the guide document.
+API_CALL_SCENARIOS = [
+    ('no-op', 'AB', relay_task(groups=letter_groups('AB'))),
+    ('create (2 groups)', '', relay_task(groups=letter_groups('AB'))),
+    ('change a group in place', 'AB', relay_task(groups=[group('A', 'a.example.org', 'a2.example.org')] + letter_groups('B'))),
+    ('add a group at the end', 'A', relay_task(groups=letter_groups('AB'))),
+    ('remove the last group', 'AB', relay_task(groups=letter_groups('A'))),
+    ('purge a group in the middle (A, X, B to A, B)', 'AXB', relay_task(groups=letter_groups('AB'))),
+    ('reorder (A, B to B, A)', 'AB', relay_task(groups=letter_groups('BA'))),
+    ('reorder and drop (A, B, C to C, A)', 'ABC', relay_task(groups=letter_groups('CA'))),
+    ('insert a group first (A, B to C, A, B)', 'AB', relay_task(groups=letter_groups('CAB'))),
+    ('replace every group (A, B to C)', 'AB', relay_task(groups=letter_groups('C'))),
+    ('delete one group (state=absent)', 'AB', relay_task(groups=[{'name': 'B'}], state='absent')),
+    ('delete the app (state=absent)', 'AB', relay_task(state='absent')),
+]
+UPDATE_MODES = (('replace', 'replace'), ('merge', 'upsert'))  # (emulator --update-mode, what the docs call it)
+
+
 def measure_api_calls(emulator, workdir):
-    primary = group('primary', 'origin-a.example.org', 'origin-b.example.org:1935')
-    backup = group('backup', '203.0.113.10')
-    scenarios = [
-        ('create (2 groups)', relay_task(groups=[primary, backup])),
-        ('no-op', relay_task(groups=[primary, backup])),
-        ('update one server', relay_task(groups=[group('primary', 'origin-a.example.org', 'origin-c.example.org'), backup])),
-        ('purge one group', relay_task(groups=[group('primary', 'origin-a.example.org', 'origin-c.example.org')])),
-        ('delete the app', relay_task(state='absent')),
-    ]
+    """API calls of each scenario under each update semantics the emulator offers, each from its own seeded state."""
     rows = []
-    for name, task in scenarios:
-        emulator.clear_requests()
-        _elapsed, completed = run_playbook(write_playbook(workdir, 'calls', [task]), emulator, workdir)
-        actions = [entry['action'] for entry in emulator.requests()]
-        rows.append((name, len(actions), ', '.join(actions), recap_count(completed, 'changed')))
+    for name, seeded, task in API_CALL_SCENARIOS:
+        row = {'scenario': name}
+        for mode, semantics in UPDATE_MODES:
+            emulator.settings(update_mode=mode)
+            emulator.set_state([{'Vhost': VHOST, 'App': 'live', 'GroupDetails': [
+                api_group(letter, letter.lower() + '.example.org') for letter in seeded]}] if seeded else [])
+            emulator.clear_requests()
+            _elapsed, completed = run_playbook(write_playbook(workdir, 'calls', [task]), emulator, workdir)
+            actions = [entry['action'] for entry in emulator.requests()]
+            row[semantics] = {'calls': len(actions), 'actions': ', '.join(actions),
+                              'changed': recap_count(completed, 'changed'), 'failed': recap_count(completed, 'failed')}
+        rows.append(row)
+    emulator.settings(update_mode='replace')
     return rows
 
 
@@ -341,8 +371,14 @@ def render_report(calls, overhead, startup, throughput, controller_floor):
     lines = ['# volc_live_relay_source benchmark', '',
              'Controller: %s, Python %s, %d cores. Emulator on 127.0.0.1, on the same cores.' % (
                  sys.platform, sys.version.split()[0], cores), '',
-             '## API calls per scenario', '', '| scenario | calls | actions | changed |', '|---|---|---|---|']
-    lines += ['| %s | %d | %s | %d |' % row for row in calls]
+             '## API calls per scenario', '',
+             'Each scenario starts from its own seeded state, once with the emulator replacing the group list on '
+             'update and once upserting (`--update-mode replace|merge`).', '',
+             '| scenario | calls (replace) | calls (upsert) | changed | actions (replace) | actions (upsert) |',
+             '|---|---|---|---|---|---|']
+    lines += ['| %s | %d | %d | %d | %s | %s |' % (
+        row['scenario'], row['replace']['calls'], row['upsert']['calls'], row['replace']['changed'],
+        row['replace']['actions'], row['upsert']['actions']) for row in calls]
     lines += ['', '## Per-task overhead (%d task runs each)' % overhead['runs'], '',
               '| what | seconds |', '|---|---|',
               '| ansible-playbook start-up (empty play) | %.2f |' % overhead['playbook_start'],
@@ -434,7 +470,7 @@ def main():
     print('report written to %s' % args.report)
     if args.json:
         with open(args.json, 'w', encoding='utf-8') as json_file:
-            json.dump({'api_calls': [dict(zip(('scenario', 'calls', 'actions', 'changed'), row)) for row in calls],
+            json.dump({'api_calls': calls,
                        'overhead': overhead, 'startup': startup, 'throughput': throughput,
                        'controller_floor': controller_floor}, json_file, indent=2)
     return 0

@@ -42,12 +42,16 @@ options:
         or V(http://127.0.0.1:8080) for a local test endpoint.
       - If not set, the value of the E(VOLCENGINE_ENDPOINT) environment variable is used, then V(https://live.volcengineapi.com).
       - A value without a scheme is taken as C(https).
+      - The module warns when the endpoint uses plain C(http) to a host other than this machine (C(localhost),
+        C(127.0.0.0/8) or C(::1)).
     type: str
     default: https://live.volcengineapi.com
   validate_certs:
     description:
       - Whether to verify the endpoint's TLS certificate.
       - Set to V(false) only for a trusted test endpoint; prefer O(ca_bundle) for a private CA.
+      - The module warns when this is V(false) for an C(https) endpoint other than this machine (C(localhost),
+        C(127.0.0.0/8) or C(::1)).
     type: bool
     default: true
   ca_bundle:
@@ -62,6 +66,7 @@ options:
       - Seconds one attempt may take in all, from connecting to the last byte of the answer; an endpoint that
         sends its answer slowly (even one byte at a time) cannot hold an attempt longer.
       - An attempt that runs out of time is retried like a connection error (see O(max_retries)).
+      - From V(0.1) to V(3600); any other value (including C(inf) and C(nan)) fails before any request.
     type: float
     default: 30
   max_retries:
@@ -77,22 +82,31 @@ options:
         client-side rate limiter (see O(rate_limit)); with the defaults, 5 x 30 + 4 x 60 = 390 seconds. Without
         C(Retry-After) the waits between attempts add up to at most 7.5 seconds for the default 4 retries.
       - V(0) disables retries.
+      - From V(0) to V(20); any other value fails before any request.
     type: int
     default: 4
   rate_limit:
     description:
-      - Client-side limit in requests per second, shared by every process on the controller that uses the same
-        access key (for example all forks of a play), so parallel runs stay under the API's limit of 10 requests
-        per second per account instead of being throttled.
+      - Client-side limit in requests per second, shared by the forks of one controller that use the same access key
+        (for example all forks of a play), so parallel runs stay under the API's limit of 10 requests per second per
+        account instead of being throttled.
       - At most O(rate_limit) requests (rounded down, at least 1) go out in any one-second window, the window made 3%
         longer as a margin for network jitter; a request goes at once whenever the window has room, so forks that
         pause between requests lose no capacity.
-      - The shared state is a small lock file under the system temporary directory, named after a hash of the access
-        key; when it cannot be used each process limits itself.
-      - If not set, the value of the E(VOLCENGINE_RATE_LIMIT) environment variable is used, then V(10).
-      - V(0) disables the limiter.
+      - The limit is shared through a small lock file in C(volcengine-cloud-<uid>) under the temporary directory
+        (E(TMPDIR)), named after a hash of the access key. It coordinates the processes of one user on one host only;
+        other controllers (AWX jobs, each with its own C(/tmp), other execution nodes, CI runners) each keep their
+        own limit, so when several run at once against one account set O(rate_limit) to 10 divided by their number
+        (see the user guide).
+      - That directory must be owned by the user and writable by nobody else; one that group or others may only read
+        is tightened to mode 0700. When it is refused or cannot be used (owned by another user, a symbolic link,
+        writable by others, not writable, no file locks) each process keeps the limit on its own and the module
+        warns, once, saying why and what to do; the task goes on.
+      - If not set, the value of the E(VOLCENGINE_RATE_LIMIT) environment variable is used (an empty value counts as
+        not set), then V(10).
+      - V(0) disables the limiter; otherwise from V(0.1) to V(1000). Any other value (including C(inf), C(nan) or, in
+        E(VOLCENGINE_RATE_LIMIT), text that is not a number) fails before any request.
     type: float
-    default: 10
 requirements:
   - requests
 notes:

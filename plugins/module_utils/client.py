@@ -109,7 +109,8 @@ _UTC = datetime.timezone.utc
 
 
 class APIResponse(object):
-    """A successful answer: ``result`` (dict, {} when the API sends none), ``request_id``, ``attempts``."""
+    """A successful answer: ``result`` (``Result`` as the API sent it, of any JSON type, None when absent: the
+    caller checks its shape, see answer_shape.py), ``request_id``, ``attempts``, ``http_status``."""
 
     def __init__(self, result, request_id, attempts, http_status=200):
         self.result = result
@@ -604,7 +605,7 @@ class VolcengineClient(object):
                                           http_status=status, request_id=request_id)
             return error, status_retries, retry_after
         result = envelope.get('Result')
-        return APIResponse(result if isinstance(result, dict) else {}, request_id, 0, http_status=status)
+        return APIResponse(result, request_id, 0, http_status=status)
 
     def _retries_for(self, code, status):
         """How many retries an API error deserves (0 = fail at once)."""

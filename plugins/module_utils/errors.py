@@ -25,6 +25,8 @@ HTTP_ERROR = 'HTTPError'
 REDIRECTED = 'Redirected'
 RESPONSE_TOO_LARGE = 'ResponseTooLarge'
 REQUEST_FAILED = 'RequestFailed'
+# Set by the boundary check of an answer's shape (module_utils/answer_shape.py), never by the API.
+INVALID_RESPONSE = 'InvalidResponse'
 
 # Bounds of server text kept in an error (characters).
 MESSAGE_LIMIT = 500
@@ -117,6 +119,16 @@ ERROR_ADVICE = {
     REQUEST_FAILED: 'The request could not be sent or its answer could not be read, for the reason given; it was not '
                     'retried. Check the endpoint option and the proxy environment variables; if the reason points '
                     'at the collection itself, please report it.',
+    # Set by volc_live_relay_source (relay_source.UNEXPECTED_STATE_CODE) when the read after an update matches
+    # neither update semantics.
+    'UnexpectedRelaySourceState': 'The configuration read after the update is neither the declared one nor what '
+                                  'an upserting API would leave: something else probably changed the app at the '
+                                  'same time. No further write was made; find what else manages this app, then '
+                                  'run the task again.',
+    INVALID_RESPONSE: 'The endpoint answered in a shape the volcengine.cloud collection does not understand (the '
+                      'field named above), so the task stopped there and wrote nothing after that answer: check '
+                      'that the endpoint option and any proxy lead to the Volcengine OpenAPI, and if they do, '
+                      'report it to the collection with the RequestId.',
 }
 
 # Codes that mean "slow down": always retried with backoff, whatever the HTTP status.
@@ -236,3 +248,16 @@ class VolcengineAPIError(VolcengineError):
 
 class VolcengineTransportError(VolcengineError):
     """No usable answer: connection failure, timeout, TLS failure, empty or non-JSON body."""
+
+
+class VolcengineResponseError(VolcengineError):
+    """An answer without ``ResponseMetadata.Error`` whose ``Result`` has a shape the collection does not understand.
+
+    ``code`` is ``InvalidResponse``; ``path`` names the odd field, e.g.
+    ``Result.RelaySourceConfigList[0].GroupDetails[1].Servers``, and starts the message.
+    """
+
+    def __init__(self, path, problem, action=None, http_status=None, request_id=None):
+        self.path = path
+        super(VolcengineResponseError, self).__init__('%s %s' % (path, problem), action=action, code=INVALID_RESPONSE,
+                                                      http_status=http_status, request_id=request_id)

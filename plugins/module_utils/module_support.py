@@ -8,6 +8,15 @@ Documented for users in plugins/doc_fragments/volcengine.py; keep the two in ste
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import ipaddress
+import math
+import os
+
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover
+    from urlparse import urlsplit
+
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.client import (
@@ -24,6 +33,15 @@ from ansible_collections.volcengine.cloud.plugins.module_utils.client import (
 from ansible_collections.volcengine.cloud.plugins.module_utils.rate_limit import HostRateLimiter
 
 DEFAULT_RATE_LIMIT = 10.0
+
+# What each numeric option accepts, (smallest, largest) and in words; the doc fragment states the same (a unit
+# test checks). rate_limit also accepts exactly 0 (no client-side limit).
+TIMEOUT_RANGE = (0.1, 3600.0)
+TIMEOUT_ACCEPTED = 'a number of seconds from 0.1 to 3600'
+MAX_RETRIES_RANGE = (0, 20)
+MAX_RETRIES_ACCEPTED = 'a whole number from 0 to 20'
+RATE_LIMIT_RANGE = (0.1, 1000.0)
+RATE_LIMIT_ACCEPTED = '0 (no client-side limit) or a number of requests per second from 0.1 to 1000'
 
 # Environment variables read when an option is not set (the names Volcengine's Terraform provider uses).
 # Never an ANSIBLE_ prefix: AWX/Automation Controller reserves it for its own injectors.
@@ -47,7 +65,9 @@ def volcengine_argument_spec():
         ca_bundle=dict(type='path'),
         timeout=dict(type='float', default=float(DEFAULT_TIMEOUT)),
         max_retries=dict(type='int', default=DEFAULT_MAX_RETRIES),
-        rate_limit=dict(type='float', default=DEFAULT_RATE_LIMIT, fallback=(env_fallback, [ENV_RATE_LIMIT])),
+        # No spec default or env_fallback: client_from_module reads VOLCENGINE_RATE_LIMIT itself, so that a bad
+        # value there fails naming the variable, not only the option.
+        rate_limit=dict(type='float'),
     )
 
 
@@ -79,19 +99,14 @@ def client_from_module(module):
     timeout = params.get('timeout')
     if timeout is None:
         timeout = float(DEFAULT_TIMEOUT)
-    if timeout <= 0:
-        module.fail_json(msg='timeout must be a positive number of seconds, got %s.' % timeout)
-        return None
+    timeout = _checked_number(module, 'timeout', timeout, TIMEOUT_RANGE, TIMEOUT_ACCEPTED)
     max_retries = params.get('max_retries')
     if max_retries is None:
         max_retries = DEFAULT_MAX_RETRIES
-    if max_retries < 0:
-        module.fail_json(msg='max_retries must be 0 or more, got %s.' % max_retries)
-        return None
-    rate = params.get('rate_limit')
-    if rate is None:
-        rate = DEFAULT_RATE_LIMIT
-    rate_limiter = HostRateLimiter(rate, key=params['access_key']) if rate > 0 else None
+    max_retries = _checked_number(module, 'max_retries', max_retries, MAX_RETRIES_RANGE, MAX_RETRIES_ACCEPTED)
+    rate = _rate_limit(module)
+    rate_limiter = HostRateLimiter(rate, key=params['access_key'], on_warning=module.warn) if rate > 0 else None
+    _warn_about_transport(module, params.get('endpoint') or DEFAULT_ENDPOINT, params.get('validate_certs', True) is not False)
     try:
         return VolcengineClient(
             access_key=params['access_key'],
@@ -109,6 +124,69 @@ def client_from_module(module):
         module.fail_json(msg='Invalid endpoint option: %s. Set endpoint (or %s) to a URL such as %s.'
                          % (exc, ENV_ENDPOINT, DEFAULT_ENDPOINT))
         return None
+
+
+def _checked_number(module, option, value, bounds, accepted, source=None):
+    """``value`` when it is a finite number within ``bounds`` (smallest, largest); otherwise fails the module,
+    before any request, naming ``option`` (and ``source``, the environment variable it was read from)."""
+    smallest, largest = bounds
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if is_number and smallest <= value <= largest:
+        return value
+    name = option if source is None else '%s (read because the %s option is not set)' % (source, option)
+    shown = value if isinstance(value, (int, float)) else 'a value that is not a number'
+    module.fail_json(msg='%s must be %s, got %s.' % (name, accepted, shown))
+    return None
+
+
+def _rate_limit(module):
+    """The rate_limit option, else the VOLCENGINE_RATE_LIMIT environment variable (empty counts as unset), else
+    DEFAULT_RATE_LIMIT; 0 means no limiter. Out of range or not a number fails the module."""
+    value, source = module.params.get('rate_limit'), None
+    if value is None:
+        text = os.environ.get(ENV_RATE_LIMIT, '').strip()
+        if not text:
+            return DEFAULT_RATE_LIMIT
+        source = ENV_RATE_LIMIT
+        try:
+            value = float(text)
+        except ValueError:
+            value = None
+    if value == 0:
+        return 0.0
+    return _checked_number(module, 'rate_limit', value, RATE_LIMIT_RANGE, RATE_LIMIT_ACCEPTED, source)
+
+
+def _is_loopback(host):
+    if host.rstrip('.') == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback  # 127.0.0.0/8 and ::1
+    except ValueError:
+        return False
+
+
+def _warn_about_transport(module, endpoint, validate_certs):
+    """module.warn, once each, when requests would leave this machine unprotected: plain HTTP, or TLS without
+    certificate verification. Loopback endpoints (127.0.0.0/8, ::1, localhost) never warn: that traffic stays on
+    the host. The warning names the host only, never the URL (it may hold userinfo) or a credential."""
+    endpoint = endpoint.strip()
+    try:
+        parts = urlsplit(endpoint if '://' in endpoint else 'https://' + endpoint)
+        host = parts.hostname
+    except ValueError:
+        return  # the client refuses a malformed endpoint with its own message
+    if not host or _is_loopback(host):
+        return
+    scheme = parts.scheme.lower()
+    if scheme == 'http':
+        module.warn('The endpoint uses plain HTTP to %s: the signed requests (with the session token, if any) and '
+                    'the answers cross the network unencrypted, where anyone on the path can read and change them. '
+                    'Use an https:// endpoint.' % host)
+    elif scheme == 'https' and not validate_certs:
+        module.warn('validate_certs is false: the TLS certificate of %s is not verified, so anyone on the network '
+                    'path can impersonate the endpoint, read the signed requests (with the session token, if any) '
+                    'and change the answers. Set ca_bundle to trust a private CA instead.' % host)
 
 
 def request_ids_of(client):

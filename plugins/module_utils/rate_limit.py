@@ -1,12 +1,17 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, volcengine.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A request-rate limiter shared by every process on the controller that uses the same access key.
+"""A request-rate limiter shared by every process of one user on the controller that uses the same access key.
 
 Ansible runs a module once per host, in up to ``forks`` processes at a time, all usually with the same
 account; Volcengine allows 10 requests/second per account and action. The processes therefore share one
 sliding window, kept in a small file locked with ``fcntl.flock`` while it is read and updated, so that
 parallel runs stay under the limit instead of bouncing off it with 429s.
+
+What it coordinates: the processes of ONE user on ONE host that see the same temporary directory (the forks
+of a play, several ansible-playbook runs at once), per access key. What it does not: other controllers, AWX
+jobs (each runs in its own container with its own /tmp), CI runners; each of those has its own window (the
+user guide says how to size ``rate_limit`` when several share an account).
 
 The window: with a rate of ``r`` requests/second, at most ``n = max(1, floor(r))`` requests are sent in any
 ``n / r`` seconds (at 10/s: at most 10 in any second). That is what "10 requests per second" means under
@@ -18,9 +23,21 @@ It works by reservation: under the lock a caller picks the earliest slot the win
 future), records it, releases the lock and only then sleeps until its slot. The lock is therefore held for
 microseconds and callers are served in lock order.
 
-When the directory or the lock cannot be used (read-only or foreign-owned directory, no ``fcntl`` on the
-platform, a full disk) the limiter silently degrades to one window per process: rate limiting is a courtesy
-and must never fail a task.
+The clock is ``time.monotonic``: one clock for the whole system on Linux and macOS, so slots written by one
+process mean the same to another, and one that a wall-clock step (NTP, someone setting the date) does not
+move. The file also records the boot it was written in (Linux's boot id) and the clock reading of the last
+reservation; a file from another boot, or a clock that now reads earlier than that reservation, starts
+afresh instead of making every caller wait for slots measured on another clock.
+
+The directory (``<tempdir>/volcengine-cloud-<uid>``, created with mode 0700) is trusted only when it is a
+real directory (not a symlink) owned by the user that neither group nor others can write to. A directory the
+user owns that group or others may only read or search is tightened to 0700 (nobody else can have put
+anything into it); one that group or others may write to is refused, because entries planted in it cannot
+be trusted. The state file must be a regular file of the user's with one link.
+
+When it cannot coordinate (the directory refused or unusable, the lock failed, no ``fcntl``) the limiter
+falls back to one window per process and says so once, in ``warning`` and through ``on_warning``: rate
+limiting must never fail a task, but a silent fallback would let N forks send N times the rate.
 """
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -42,9 +59,21 @@ except ImportError:  # pragma: no cover - Windows controllers are not supported 
     fcntl = None
     HAS_FCNTL = False
 
-# A caller never sleeps longer than this, whatever the shared state says (guards against a corrupted file or
-# a wall clock that jumped).
+# A caller never sleeps longer than this, whatever the shared state says (guards against a corrupted file).
 MAX_WAIT_SECONDS = 60.0
+
+# Where Linux tells which boot this is: slots on the monotonic clock mean nothing after a reboot.
+BOOT_ID_PATH = '/proc/sys/kernel/random/boot_id'
+
+_DIRECTORY_FLAGS = os.O_RDONLY | getattr(os, 'O_DIRECTORY', 0) | getattr(os, 'O_NOFOLLOW', 0)
+_STATE_FILE_FLAGS = os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0)
+_WRITABLE_BY_OTHERS = stat.S_IWGRP | stat.S_IWOTH
+
+# What the fallback warning tells the user to do.
+REMOVE_IT = ('Remove it (it only holds rate-limiter state and is recreated with mode 0700), or point TMPDIR to a '
+             'directory of your own.')
+MAKE_IT_USABLE = 'Make it writable for this user, or point TMPDIR to a writable directory of your own on a local disk.'
+USE_A_LOCAL_DISK = 'Point TMPDIR to a directory on a local file system, where file locks work.'
 
 
 def default_directory():
@@ -57,6 +86,15 @@ def state_file_name(key):
     """The bucket's file name: a hash of the access key, which is never written in clear."""
     digest = hashlib.sha256(('volcengine.cloud:' + (key or '')).encode('utf-8')).hexdigest()
     return 'rate-%s.json' % digest[:40]
+
+
+def boot_id():
+    """This boot's identity (Linux), or None where the system does not tell."""
+    try:
+        with open(BOOT_ID_PATH) as source:
+            return source.read(100).strip() or None
+    except (OSError, IOError):
+        return None
 
 
 # The window never holds more than this many requests (a very high rate gets a proportionally short window),
@@ -73,17 +111,20 @@ def window_of(rate):
     return size, size / rate * (1.0 + WINDOW_GUARD)
 
 
-def _reserve_slot(slots, now, rate):
+def _reserve_slot(slots, now, rate, last_now=None):
     """Sliding-window arithmetic shared by both back ends: returns (slots_to_keep, seconds_to_wait).
 
-    ``slots`` are the send times already reserved (ascending, some possibly in the future).
+    ``slots`` are the send times already reserved (ascending, some possibly in the future); ``last_now`` is the
+    clock reading of the reservation that recorded them. A clock that now reads earlier has been stepped back
+    (or is another clock): the slots, measured on the old one, are dropped rather than waited for.
     """
     size, window = window_of(rate)
     try:
         slots = sorted(float(slot) for slot in slots or [])
     except (TypeError, ValueError):
         slots = []
-    if not all(math.isfinite(slot) for slot in slots) or (slots and slots[-1] > now + MAX_WAIT_SECONDS):
+    stepped_back = last_now is not None and not now >= last_now
+    if stepped_back or not all(math.isfinite(slot) for slot in slots) or (slots and slots[-1] > now + MAX_WAIT_SECONDS):
         slots = []  # corrupt, or the clock jumped back: start afresh rather than stall
     slots = [slot for slot in slots if slot > now - window][-size:]
     slot = now
@@ -114,29 +155,62 @@ class _ProcessBucket(object):
     def __init__(self):
         self.lock = threading.Lock()
         self.slots = []
+        self.last_now = None
 
     def reserve(self, now, rate):
         with self.lock:
-            self.slots, wait = _reserve_slot(self.slots, now, rate)
+            self.slots, wait = _reserve_slot(self.slots, now, rate, self.last_now)
+            self.last_now = now
             return wait
+
+
+class Unshared(Exception):
+    """The shared window cannot be used: ``problem`` completes "the limiter directory <path> ...", ``remedy``
+    says what to do."""
+
+    def __init__(self, problem, remedy):
+        super(Unshared, self).__init__(problem)
+        self.problem = problem
+        self.remedy = remedy
+
+
+def _reason(error):
+    return error.strerror or str(error)
+
+
+def _untrusted(info, what):
+    """Why a file or directory (``os.fstat`` ``info``) cannot be trusted to hold our state, or None."""
+    if hasattr(os, 'geteuid') and info.st_uid != os.geteuid():
+        return '%s owned by another user (uid %d)' % (what, info.st_uid)
+    if stat.S_IMODE(info.st_mode) & _WRITABLE_BY_OTHERS:
+        return '%s writable by other users (mode %04o)' % (what, stat.S_IMODE(info.st_mode))
+    return None
 
 
 class HostRateLimiter(object):
     """A sliding window of ``rate`` requests/second shared through a lock file by all processes using ``key``.
 
-    ``rate`` <= 0 (or None) disables limiting. Processes sharing a key should share the rate too: each one
-    applies its own window to the reservations in the file.
+    ``rate`` <= 0 (or None) disables limiting; a rate that is not a finite number is a ValueError. Processes
+    sharing a key should share the rate too: each one applies its own window to the reservations in the file.
+    When the window cannot be shared the limiter falls back to one per process, sets ``warning`` (a sentence
+    saying what happened, the directory and what to do; never the access key) and calls ``on_warning`` with
+    it, once.
     """
 
-    def __init__(self, rate, key, directory=None, clock=time.time, sleep=time.sleep):
+    def __init__(self, rate, key, directory=None, clock=time.monotonic, sleep=time.sleep, on_warning=None):
         self.rate = float(rate or 0)
+        if not math.isfinite(self.rate):
+            raise ValueError('rate must be a finite number of requests per second, got %r' % rate)
         self.clock = clock
         self.sleep = sleep
+        self.on_warning = on_warning
         self.file_name = state_file_name(key)
         self.directory = directory or default_directory()
         self.path = os.path.join(self.directory, self.file_name)
+        self.boot = boot_id()
         self.shared = False  # True once the lock file has been used successfully
-        self._file_usable = self.enabled and HAS_FCNTL
+        self.warning = None  # why the window is not shared, once the limiter has fallen back
+        self._file_usable = self.enabled
 
     @property
     def enabled(self):
@@ -151,40 +225,89 @@ class HostRateLimiter(object):
             try:
                 wait = self._reserve_in_file()
                 self.shared = True
-            except (OSError, IOError, ValueError):
-                # Degrade silently, and for the rest of this limiter's life: one failed attempt per call
-                # would cost more than the limiter saves.
-                self._file_usable = False
-                self.shared = False
+            except Unshared as refusal:
+                self._fall_back(refusal.problem, refusal.remedy)
+            except (OSError, IOError, ValueError) as error:
+                self._fall_back('cannot be used (%s)' % _reason(error), MAKE_IT_USABLE)
         if wait is None:
             wait = _ProcessBucket.for_key(self.file_name + ':%r' % self.rate).reserve(self.clock(), self.rate)
         if wait > 0:
             self.sleep(wait)
         return wait
 
-    def _ensure_directory(self):
+    def _fall_back(self, problem, remedy):
+        # For the rest of this limiter's life: one failed attempt per call would cost more than the limiter
+        # saves, and one warning says it all.
+        self._file_usable = False
+        self.shared = False
+        self.warning = (
+            'The client-side rate limit cannot be shared with the other forks on this controller: the limiter '
+            'directory %s %s. Each process now keeps to %g requests/second on its own, so parallel forks together '
+            'may exceed the API limit and be throttled (throttled requests are retried). %s'
+            % (self.directory, problem, self.rate, remedy)).rstrip()
+        if self.on_warning is not None:
+            self.on_warning(self.warning)
+
+    def _open_directory(self):
+        """A descriptor of the directory, created if need be, once it is known to be ours alone."""
         try:
             os.mkdir(self.directory, 0o700)
-        except OSError as exc:
-            if exc.errno != errno.EEXIST:
-                raise
-        info = os.lstat(self.directory)
-        # A directory in a shared temp dir must be ours and not a symlink, or another user could steer or
-        # read our state; refuse it (and fall back) rather than trust it.
-        if not stat.S_ISDIR(info.st_mode):
-            raise OSError(errno.ENOTDIR, 'not a directory')
-        if hasattr(os, 'getuid') and info.st_uid != os.getuid():
-            raise OSError(errno.EPERM, 'directory owned by another user')
+        except OSError as error:
+            if error.errno != errno.EEXIST:
+                raise Unshared('cannot be created (%s)' % _reason(error), MAKE_IT_USABLE)
+        try:
+            descriptor = os.open(self.directory, _DIRECTORY_FLAGS)
+        except OSError as error:
+            if os.path.islink(self.directory):
+                raise Unshared('is a symbolic link', REMOVE_IT)
+            if not os.path.isdir(self.directory):
+                raise Unshared('is not a directory', REMOVE_IT)
+            raise Unshared('cannot be opened (%s)' % _reason(error), MAKE_IT_USABLE)
+        try:
+            info = os.fstat(descriptor)
+            problem = _untrusted(info, 'is')
+            if problem is None and stat.S_IMODE(info.st_mode) & 0o077:
+                os.fchmod(descriptor, 0o700)  # others may only read or search it, so nothing in it is theirs
+        except OSError:
+            os.close(descriptor)
+            raise
+        if problem:
+            os.close(descriptor)
+            raise Unshared(problem, REMOVE_IT)
+        return descriptor
+
+    def _open_state_file(self):
+        directory = self._open_directory()
+        try:
+            if os.open in getattr(os, 'supports_dir_fd', ()):
+                descriptor = os.open(self.file_name, _STATE_FILE_FLAGS, 0o600, dir_fd=directory)
+            else:  # pragma: no cover - every platform Ansible runs on has openat
+                descriptor = os.open(self.path, _STATE_FILE_FLAGS, 0o600)
+        finally:
+            os.close(directory)
+        info = os.fstat(descriptor)
+        problem = _untrusted(info, 'holds a state file %s' % self.file_name)
+        if problem is None and (not stat.S_ISREG(info.st_mode) or info.st_nlink != 1):
+            problem = 'holds a state file %s that is not a plain file with one link' % self.file_name
+        if problem:
+            os.close(descriptor)
+            raise Unshared(problem, REMOVE_IT)
+        return descriptor
 
     def _reserve_in_file(self):
-        self._ensure_directory()
-        flags = os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0)
-        descriptor = os.open(self.path, flags, 0o600)
+        if not HAS_FCNTL:
+            raise Unshared('cannot be locked on this platform (no fcntl)', '')
+        descriptor = self._open_state_file()
         try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
             try:
-                slots, wait = _reserve_slot(self._read_slots(descriptor), self.clock(), self.rate)
-                data = json.dumps({'slots': slots}).encode('ascii')
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+            except (OSError, IOError) as error:
+                raise Unshared('holds a state file that could not be locked (%s)' % _reason(error), USE_A_LOCAL_DISK)
+            try:
+                slots, last_now = self._read_state(descriptor)
+                now = self.clock()
+                slots, wait = _reserve_slot(slots, now, self.rate, last_now)
+                data = json.dumps({'boot': self.boot, 'last_now': now, 'slots': slots}).encode('ascii')
                 os.lseek(descriptor, 0, os.SEEK_SET)
                 os.ftruncate(descriptor, 0)
                 os.write(descriptor, data)
@@ -194,12 +317,16 @@ class HostRateLimiter(object):
         finally:
             os.close(descriptor)
 
-    @staticmethod
-    def _read_slots(descriptor):
+    def _read_state(self, descriptor):
+        """(slots, clock reading of the last reservation); ([], None) for a fresh, corrupt, older-format or
+        other-boot file."""
         os.lseek(descriptor, 0, os.SEEK_SET)
         raw = os.read(descriptor, 65536)
         try:
-            slots = json.loads(raw.decode('ascii'))['slots']
+            state = json.loads(raw.decode('ascii'))
+            slots, last_now, boot = state['slots'], float(state['last_now']), state['boot']
         except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
-            return []  # empty, corrupt or an older format: start afresh
-        return slots if isinstance(slots, list) else []
+            return [], None
+        if boot != self.boot or not isinstance(slots, list):
+            return [], None
+        return slots, last_now

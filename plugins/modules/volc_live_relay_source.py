@@ -18,6 +18,7 @@ description:
     O(groups[].servers) is significant and is kept.
   - The module reads the current configuration with one C(DescribeRelaySourceV3) call, compares it with the
     desired one and writes only when they differ. When nothing has to change it makes exactly that one call.
+    See the notes for the order of writes and the number of calls of each kind of change.
   - Every value is validated before the first request; a bad value fails the task naming its path (for
     example C(groups[1].servers[0].domain)) without any API call.
 author:
@@ -26,12 +27,12 @@ options:
   vhost:
     description:
       - The vhost (domain space) of the app, for example V(push.example.com).
-      - A bare name, without a scheme or path.
+      - A bare name, without a scheme or path; 1 to 60 ASCII letters, digits, C(_), C(-) and C(.).
     type: str
     required: true
   app:
     description:
-      - The app name, 1 to 30 letters, digits, C(_), C(-) and C(.).
+      - The app name, 1 to 30 ASCII letters, digits, C(_), C(-) and C(.) (nothing else, not even a trailing newline).
     type: str
     required: true
   groups:
@@ -46,6 +47,9 @@ options:
       name:
         description:
           - The group name; unique within the app.
+          - Any text (for example Chinese) without leading or trailing whitespace, control characters (such as a
+            newline or a tab), invisible formatting characters (zero-width spaces, bidirectional overrides) or line
+            separators, because such a name would not read as what it is in logs and in the console.
         type: str
         required: true
         aliases: [group]
@@ -60,6 +64,9 @@ options:
             description:
               - The origin address, V(host) or V(host:port) (domain name, IPv4 address, V([IPv6]:port) or a
                 bare IPv6 address), without a scheme or path, for example V(origin.example.org:1935).
+              - Printable ASCII only (write an internationalised domain name in its C(xn--) form); the port is 1 to
+                5 ASCII digits, from 1 to 65535; an IPv6 zone index (C(%eth0)) is not accepted. Surrounding
+                whitespace is removed.
             type: str
             required: true
             aliases: [relay_source_domain]
@@ -77,6 +84,9 @@ options:
             description:
               - 'Custom key/value parameters appended to the origin pull, for example C({"domain": "live.push.net"}).'
               - Values must be strings; quote numbers and booleans in YAML (V("1"), V("true")). Keys must not be empty.
+              - Neither keys nor values may contain control characters (such as a newline), invisible formatting
+                characters or line separators. An error about a value names its key, never the value.
+              - Parameters often hold origin credentials; set C(no_log) on the task to keep them out of the output.
             type: dict
             aliases: [relay_source_params]
   state:
@@ -114,15 +124,43 @@ notes:
     O(rate_limit)) and retries throttled and transient failures with backoff (option O(max_retries)).
   - B(Purge semantics.) With O(purge_groups=true) (the default) the groups of this one vhost/app that
     O(groups) does not list are deleted; other apps and vhosts are never touched.
-  - B(Replace or upsert.) The API documentation does not say whether C(UpdateRelaySourceV3) replaces the app's
-    whole group list or only adds/updates the groups it is sent (keeping the position of existing groups and
-    appending new ones). The module is correct under both; it first deletes the groups that must go, and also
-    every remaining group that is not already in its desired position (after the longest prefix of existing
-    groups that matches the desired order), then sends the complete desired list in one update. Reordering
-    groups may therefore delete and recreate some of them. When every existing group must go, one app-wide
-    delete is used.
-  - The module does not read the configuration again after writing (to keep the number of calls minimal);
-    RV(relay_source) is the configuration that was written.
+  - B(Make before break.) While O(groups) declares at least one group, no run deletes the whole app or
+    leaves it without a group between two writes (so an interrupted run leaves it working), and no declared
+    group is deleted unless the API has just shown that C(UpdateRelaySourceV3) upserts. Only V(state=absent)
+    without O(groups), or O(groups=[]), deletes the whole configuration, in one C(DeleteRelaySourceV3) that
+    always names the app (a delete without the app would remove the vhost-wide configuration).
+  - B(Update semantics.) The API documentation does not say whether C(UpdateRelaySourceV3) replaces the app's
+    whole group list or upserts the groups it is sent (an existing group is updated in place and keeps its
+    position, a new one is appended, groups not sent are kept). When the declared groups that already exist
+    are in the declared order, the module deletes the groups not declared and sends the complete list in one
+    update, which ends right under both. Otherwise (a reorder, a group inserted before existing ones, or
+    none of the declared groups exists yet) it sends the complete list first, then reads the configuration
+    once more; if the API kept groups that must go or kept the old order (upsert), it deletes the fewest
+    groups that let the next update append the rest in order (a kept group never moves), and updates again.
+    RV(plan.update_semantics) says what the read showed.
+  - 'B(API calls per run) (read included; under replace / under upsert): no-op 1 / 1; create 2 / 2; change
+    groups in place 2 / 2; add groups after the existing ones 2 / 2; remove the last group 2 / 2; purge n
+    groups not declared while the declared ones stay in order 1+n / 1+n, plus 1 when declared groups also
+    change or new ones follow them; reorder C(A, B) to C(B, A) 3 / 5; C(A, B, C) to C(C, A) 3 / 6; insert a
+    group before the existing ones (C(A, B) to C(C, A, B)) 3 / 6; replace every group (C(A, B) to C(C))
+    3 / 5; delete listed groups (O(state=absent)) 1 + one per group that exists; delete the whole app 2. C(make bench) reports
+    these against the emulator in both modes.'
+  - B(Lost answers.) When the answer to a write is lost (a timeout or a cut connection after the retries, or a
+    retried delete answered C(ResourceNotFound) because the first attempt was applied), the module reads the
+    configuration again. A write whose effect is there counts as applied (with a warning) and the run goes on;
+    one whose effect is not there failed (RV(plan.writes[].settled_by_read) marks both). The failure message
+    says, for each write, whether it was applied, not applied, or of unknown outcome (the answer was lost and
+    that read failed too); C(changed) is true whenever a write was or may have been applied. Rerunning the
+    task converges.
+  - The module does not read the configuration back after its last write (to keep the number of calls
+    minimal); RV(relay_source) is the configuration that was written.
+  - B(Fail closed.) An answer in a shape the module does not understand fails the task with the error code
+    C(InvalidResponse) and the path of the odd field (for example
+    C(Result.RelaySourceConfigList[0].GroupDetails[1].Servers)) before any write, whatever O(purge_groups) says,
+    because reading it as "nothing configured" could make the next update remove groups. This includes a server whose
+    protocol is not C(rtmp) or C(flv) and a group without a name. Only C(Result) absent or V({}),
+    C(RelaySourceConfigList) absent or V([]), and the API's C(ResourceNotFound) (HTTP 404) mean "nothing
+    configured". C(RelaySourceParams) sent as a string holding a JSON object of strings is decoded.
 seealso:
   - module: volcengine.cloud.volc_live_relay_source_info
   - name: UpdateRelaySourceV3 API reference
@@ -236,32 +274,69 @@ relay_source:
       elements: dict
       sample: [{"name": "primary", "servers": [{"domain": "origin-a.example.org", "protocol": "rtmp", "params": {}}]}]
 plan:
-  description: The writes the run makes (or, in check mode, would make), decided from the fresh read.
+  description:
+    - The writes of the run, decided from the fresh read, with what became of each.
+    - In check mode the first pass only, as decided from the read, every write V(planned). When
+      RV(plan.verify) is true, a real run may add follow-up writes after its check read (under upsert
+      semantics), which check mode cannot know.
   returned: always
   type: dict
   contains:
-    delete_app:
-      description: Whether the whole configuration of the app is deleted with one app-wide call.
+    writes:
+      description:
+        - The writes, in the order they are (or would be) made; empty when nothing has to change.
+      type: list
+      elements: dict
+      sample: [{"action": "delete_group", "groups": ["backup"], "description": "delete group backup",
+                "follow_up": false, "outcome": "applied", "settled_by_read": false}]
+      contains:
+        action:
+          description:
+            - V(update) is one C(UpdateRelaySourceV3) carrying the complete declared list.
+            - V(delete_group) is one C(DeleteRelaySourceV3) of one group.
+            - V(delete_app) is one C(DeleteRelaySourceV3) of the app's whole configuration; only with
+              O(state=absent) and no O(groups), or with an empty declared list.
+          type: str
+        groups:
+          description: The group names the write concerns, in order; for V(update) the names sent, for
+            V(delete_group) the one group, for V(delete_app) the groups the app had.
+          type: list
+          elements: str
+        description:
+          description: The write as a sentence, for example V(delete group backup).
+          type: str
+        follow_up:
+          description: Whether the write was decided by the read after the first update (the API upserted).
+          type: bool
+        outcome:
+          description:
+            - V(planned) - not made (check mode, or not reached because an earlier step failed).
+            - V(applied) - the API answered with success, or the answer was lost and a fresh read shows the write
+              in effect.
+            - V(failed) - the API refused it, or the answer was lost and a fresh read shows it not in effect.
+            - V(unknown) - the answer was lost and the read that would settle it failed too.
+          type: str
+        settled_by_read:
+          description: Whether the answer to the write was lost, so a fresh read decided its outcome. A write
+            that read did not show in effect may still take effect later if the API was merely slow; the next
+            run reads again.
+          type: bool
+    verify:
+      description: Whether the result of the first update depends on the API's update semantics, so the run
+        reads the configuration once more after it (one more C(DescribeRelaySourceV3)) to decide the follow-up.
       type: bool
       sample: false
-    delete_groups:
-      description: Groups deleted one by one, in order (empty when RV(plan.delete_app) is true).
-      type: list
-      elements: str
-      sample: [backup]
-    send_update:
-      description: Whether C(UpdateRelaySourceV3) is called.
-      type: bool
-      sample: true
-    update_groups:
-      description: The names of the groups sent in the update, in order (empty when RV(plan.send_update) is false).
-      type: list
-      elements: str
-      sample: [primary]
+    update_semantics:
+      description: What that read showed the update did; V(unknown) when no such read was made (check mode,
+        RV(plan.verify) false, or the run failed before it).
+      type: str
+      sample: unknown
 actions:
   description:
-    - The writes made, in order, as sentences. Empty in check mode and when nothing changed.
-    - On failure, the writes that had succeeded before the error.
+    - The writes known to be applied, in order, as sentences in the past tense. Empty in check mode and when
+      nothing changed.
+    - On failure, the writes applied before the error; RV(plan.writes) tells which were not applied and which
+      have an unknown outcome.
   returned: always
   type: list
   elements: str
@@ -278,7 +353,10 @@ diff:
   type: dict
   sample: {"before": {}, "after": {"vhost": "push.example.com", "app": "live", "groups": []}}
 error:
-  description: The API's error code and message.
+  description:
+    - The API's error code and message.
+    - For an answer the module does not understand, the code C(InvalidResponse) and a message that starts with the
+      path of the odd field.
   returned: failure from the API
   type: dict
   sample: {"code": "InvalidParam", "message": "Invalid parameter"}
@@ -332,7 +410,7 @@ def main():
         module.fail_json(msg=str(error), path=error.path)
 
     client = client_from_module(module)
-    plan, actions, current, after = relay_source.empty_plan(), [], [], []
+    plan, current, after = relay_source.empty_plan(), [], []
     try:
         current = relay_source.describe_app(client, vhost, app)
         if state == 'present':
@@ -342,17 +420,18 @@ def main():
             plan = relay_source.plan_absent(current, None if listed is None else [group['name'] for group in listed])
             after = relay_source.groups_after_deletes(current, plan)
         if relay_source.plan_changes(plan) and not module.check_mode:
-            relay_source.apply_plan(client, vhost, app, plan, after, actions=actions)
+            relay_source.apply_plan(client, vhost, app, plan, current, after, warn=module.warn)
     except VolcengineError as error:
-        context = relay_source.progress_message(plan, app, actions) or 'No write had succeeded; running the task again is safe.'
-        if error.code == 'InvalidParam' and plan['send_update'] and relay_source.protocol_only_changes(
-                relay_source.groups_after_deletes(current, plan), after):
+        context = relay_source.progress_message(plan)
+        failed = relay_source.failed_write(plan)
+        if (error.code == 'InvalidParam' and failed is not None and failed['action'] == relay_source.WRITE_UPDATE
+                and relay_source.protocol_only_changes(current, after)):
             context += ' ' + relay_source.PROTOCOL_CHANGE_HINT
-        fail_from_error(module, error, context, changed=bool(actions), plan=plan, actions=actions,
-                        request_ids=request_ids_of(client))
+        fail_from_error(module, error, context, changed=relay_source.may_have_changed(plan), plan=plan,
+                        actions=relay_source.applied_actions(plan), request_ids=request_ids_of(client))
 
     result = dict(changed=relay_source.plan_changes(plan), relay_source=relay_source.config(vhost, app, after), plan=plan,
-                  actions=actions, request_ids=request_ids_of(client))
+                  actions=relay_source.applied_actions(plan), request_ids=request_ids_of(client))
     if module._diff:
         result['diff'] = dict(before=relay_source.config(vhost, app, current) if current else {},
                               after=relay_source.config(vhost, app, after) if after else {})

@@ -19,16 +19,19 @@ author:
 options:
   vhost:
     description:
-      - The vhost (domain space), for example V(push.example.com).
+      - The vhost (domain space), for example V(push.example.com); 1 to 60 ASCII letters, digits, C(_), C(-)
+        and C(.).
     type: str
     required: true
   app:
     description:
-      - Only the configuration of this app. All apps of the vhost when omitted.
+      - Only the configuration of this app (1 to 30 ASCII letters, digits, C(_), C(-) and C(.)). All apps of the
+        vhost when omitted.
     type: str
   group:
     description:
       - Only this group of O(app). Requires O(app).
+      - Same rules as a group name of M(volcengine.cloud.volc_live_relay_source).
     type: str
 extends_documentation_fragment:
   - volcengine.cloud.volcengine
@@ -47,6 +50,10 @@ attributes:
 notes:
   - An empty result (no configuration, or the API's C(ResourceNotFound)) is not an error; RV(relay_sources) is then
     an empty list.
+  - An answer in a shape the module does not understand (a field of the wrong type, a server with a protocol other
+    than C(rtmp) or C(flv), a group without a name) fails the task with the error code C(InvalidResponse) and the
+    path of the odd field, for example C(Result.RelaySourceConfigList[0].GroupDetails[1].Servers), rather than
+    guess. C(RelaySourceParams) sent as a string holding a JSON object of strings is decoded.
   - A vhost-wide configuration (an empty or C(*) app, if the API reports one) is listed as the API returns it;
     M(volcengine.cloud.volc_live_relay_source) cannot manage it because its O(volcengine.cloud.volc_live_relay_source#module:app)
     must be a real app name.
@@ -114,7 +121,10 @@ request_ids:
   elements: str
   sample: ["202306041104200100100232280022D31"]
 error:
-  description: The API's error code and message.
+  description:
+    - The API's error code and message.
+    - For an answer the module does not understand, the code C(InvalidResponse) and a message that starts with the
+      path of the odd field.
   returned: failure from the API
   type: dict
   sample: {"code": "RequestForbidden", "message": "Forbidden"}
@@ -148,7 +158,7 @@ def main():
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True, required_by={'group': 'app'})
     vhost, app, group = module.params['vhost'], module.params['app'], module.params['group']
     try:
-        relay_source.validate_vhost(vhost)
+        relay_source.validate_filters(vhost, app, group)
     except relay_source.RelaySourceInputError as error:
         module.fail_json(msg=str(error), path=error.path)
 

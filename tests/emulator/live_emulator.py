@@ -59,13 +59,19 @@ DEMO_SECRET_KEY = 'emulator-demo-secret'
 
 UPDATE_MODES = ('replace', 'merge')
 EMPTY_DESCRIBE_MODES = ('list', 'missing', 'notfound')
-FAULT_KINDS = ('error', 'delay', 'drop', 'html', 'commonerr')
+FAULT_KINDS = ('error', 'delay', 'drop', 'drop_after', 'html', 'commonerr', 'raw')
 REQUIRED_SIGNED_HEADERS = ('host', 'x-content-sha256', 'x-date')
 SDK_SIGNABLE_HEADERS = ('content-type', 'content-md5', 'host')
 
-APP_RE = re.compile(r'^[A-Za-z0-9_.-]{1,30}$')
-HOST_RE = re.compile(r'^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?(?::(\d{1,5}))?$')
-IPV6_RE = re.compile(r'^\[[0-9A-Fa-f:.]+\](?::(\d{1,5}))?$')
+# Whole-string patterns, used with fullmatch; ASCII only (a "$" would accept a trailing newline, "\d" any
+# Unicode digit, which int() then reads).
+VHOST_RE = re.compile(r'[A-Za-z0-9_.-]{1,60}', re.ASCII)
+APP_RE = re.compile(r'[A-Za-z0-9_.-]{1,30}', re.ASCII)
+# Labels may hold "_" (DNS allows it, and nothing in the API documentation forbids it).
+_LABEL = r'[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?'
+HOST_RE = re.compile(r'%s(?:\.%s)*\.?(?::([0-9]{1,5}))?' % (_LABEL, _LABEL), re.ASCII)
+IPV6_RE = re.compile(r'\[[0-9A-Fa-f:.]+\](?::([0-9]{1,5}))?', re.ASCII)
+BARE_IPV6_RE = re.compile(r'[0-9A-Fa-f]*(?::[0-9A-Fa-f.]*){2,}', re.ASCII)
 AUTH_RE = re.compile(r'^HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9A-Fa-f]+)\s*$')
 X_DATE_RE = re.compile(r'^\d{8}T\d{6}Z$')
 MAX_SERVERS = 10
@@ -219,10 +225,13 @@ def validate_domain(domain, where):
         raise invalid_param('%s.RelaySourceDomain must not contain a scheme: %r' % (where, domain))
     if '/' in domain or '?' in domain or '#' in domain:
         raise invalid_param('%s.RelaySourceDomain must not contain a path: %r' % (where, domain))
-    match = HOST_RE.match(domain) or IPV6_RE.match(domain)
-    if not match:
+    match = HOST_RE.fullmatch(domain) or IPV6_RE.fullmatch(domain)
+    if match:
+        port = match.group(1)
+    elif BARE_IPV6_RE.fullmatch(domain):
+        port = None
+    else:
         raise invalid_param('%s.RelaySourceDomain is not a valid domain name, IP address or host:port: %r' % (where, domain))
-    port = match.group(1)
     if port is not None and not 1 <= int(port) <= 65535:
         raise invalid_param('%s.RelaySourceDomain has an invalid port: %r' % (where, domain))
 
@@ -241,9 +250,16 @@ def _required_string(body, name):
     return value
 
 
+def _vhost(body):
+    vhost = _required_string(body, 'Vhost')
+    if not VHOST_RE.fullmatch(vhost):
+        raise invalid_param('Vhost must be 1 to 60 letters, digits, "_", "-" or ".": %r' % vhost)
+    return vhost
+
+
 def _app(body, required=True):
     app = _required_string(body, 'App') if required else _optional_string(body, 'App')
-    if app and not APP_RE.match(app):
+    if app and not APP_RE.fullmatch(app):
         raise invalid_param('App must be 1 to 30 letters, digits, "_", "-" or ".": %r' % app)
     return app
 
@@ -464,7 +480,7 @@ class Emulator(object):
     def add_fault(self, spec):
         if not isinstance(spec, dict):
             raise ControlError(400, 'a fault must be a JSON object')
-        known = ('kind', 'count', 'status', 'code', 'message', 'delay', 'actions', 'retry_after')
+        known = ('kind', 'count', 'status', 'code', 'message', 'delay', 'actions', 'retry_after', 'body')
         unknown = sorted(set(spec) - set(known))
         if unknown:
             raise ControlError(400, 'unknown fault field(s) %s (known: %s)' % (', '.join(unknown), ', '.join(known)))
@@ -474,13 +490,19 @@ class Emulator(object):
         fault = {
             'kind': kind,
             'count': spec.get('count', 1),
-            'status': spec.get('status', {'error': 500, 'html': 502, 'commonerr': 200}.get(kind)),
+            'status': spec.get('status', {'error': 500, 'html': 502, 'commonerr': 200, 'raw': 200}.get(kind)),
             'code': spec.get('code', {'error': 'InternalError', 'commonerr': 'CommonErr'}.get(kind)),
             'message': spec.get('message'),
             'delay': spec.get('delay', 1.0 if kind == 'delay' else 0.0),
             'actions': spec.get('actions'),
             'retry_after': spec.get('retry_after'),
         }
+        if kind == 'raw':
+            if 'body' not in spec:
+                raise ControlError(400, 'a raw fault needs "body": the JSON document to answer with')
+            fault['body'] = spec['body']
+        elif 'body' in spec:
+            raise ControlError(400, 'body is only used by a raw fault')
         if isinstance(fault['count'], bool) or not isinstance(fault['count'], int) or fault['count'] < 1:
             raise ControlError(400, 'count must be an integer >= 1')
         if fault['status'] is not None and (isinstance(fault['status'], bool) or not isinstance(fault['status'], int)
@@ -625,7 +647,7 @@ class Emulator(object):
         return None
 
     def update(self, body):
-        vhost = _required_string(body, 'Vhost')
+        vhost = _vhost(body)
         app = _app(body)
         groups = validate_group_details(body)
         with self.lock:
@@ -647,7 +669,7 @@ class Emulator(object):
         return None
 
     def describe(self, body):
-        vhost = _required_string(body, 'Vhost')
+        vhost = _vhost(body)
         app = _app(body, required=False)
         group = _optional_string(body, 'Group')
         result = []
@@ -670,7 +692,7 @@ class Emulator(object):
         return {'RelaySourceConfigList': result}
 
     def delete(self, body):
-        vhost = _required_string(body, 'Vhost')
+        vhost = _vhost(body)
         app = _app(body)
         group = _optional_string(body, 'Group')
         with self.lock:
@@ -858,6 +880,7 @@ class Handler(BaseHTTPRequestHandler):
         # Logged on arrival (so a request still being delayed is visible); completed before the answer is sent.
         emulator.record(entry)
         emulator.update_entry(entry, access_key=self._claimed_access_key(headers))
+        lose_answer = False  # a drop_after fault: process the request as usual, then cut the connection unanswered
         try:
             emulator.authenticate(self.command, unquote(split.path) or '/', query, headers, body)
             emulator.update_entry(entry, signature_valid=True)
@@ -872,8 +895,9 @@ class Handler(BaseHTTPRequestHandler):
             if fault is not None:
                 emulator.update_entry(entry, fault=fault['kind'])
                 self._apply_fault(fault, entry, action, version)
-                if fault['kind'] != 'delay':
+                if fault['kind'] not in ('delay', 'drop_after'):
                     return
+                lose_answer = fault['kind'] == 'drop_after'
             if self.command != 'POST':
                 raise APIError(404, 'InvalidActionOrVersion', 'Could not find operation %s %s for version %s' % (self.command, action, version))
             if parsed is ValueError:
@@ -884,6 +908,9 @@ class Handler(BaseHTTPRequestHandler):
                 raise bind_error('the body must be a JSON object')
             result = emulator.run_action(action, parsed)
         except APIError as exc:
+            if lose_answer:
+                emulator.update_entry(entry, error_code=exc.code)
+                raise DropConnection()
             emulator.update_entry(entry, http_status=exc.status, error_code=exc.code)
             self._send(exc.status, envelope(request_id, action, version, error=(exc.code, exc.message)), headers=exc.headers)
             return
@@ -894,6 +921,8 @@ class Handler(BaseHTTPRequestHandler):
             emulator.update_entry(entry, http_status=500, error_code='InternalError')
             self._send(500, envelope(request_id, action, version, error=('InternalError', 'an internal error occurred, please contact the administrator.')))
             return
+        if lose_answer:
+            raise DropConnection()
         emulator.update_entry(entry, http_status=200)
         self._send(200, envelope(request_id, action, version, result=result))
 
@@ -907,7 +936,7 @@ class Handler(BaseHTTPRequestHandler):
         extra = {}
         if fault['retry_after'] is not None:
             extra['Retry-After'] = ('%d' % fault['retry_after']) if float(fault['retry_after']).is_integer() else str(fault['retry_after'])
-        if kind == 'delay':
+        if kind in ('delay', 'drop_after'):
             time.sleep(fault['delay'])
         elif kind == 'drop':
             if fault['delay']:
@@ -916,6 +945,9 @@ class Handler(BaseHTTPRequestHandler):
         elif kind == 'html':
             self.emulator.update_entry(entry, http_status=fault['status'])
             self._send(fault['status'], HTML_PAGE, content_type='text/html', headers=extra)
+        elif kind == 'raw':
+            self.emulator.update_entry(entry, http_status=fault['status'])
+            self._send(fault['status'], json.dumps(fault['body']), headers=extra)
         elif kind in ('error', 'commonerr'):
             if fault['delay']:
                 time.sleep(fault['delay'])
@@ -1020,9 +1052,6 @@ def main(argv=None):
     host, port = server.server_address[:2]
     if ':' in host:
         host = '[%s]' % host
-    sys.stdout.write('%s://%s:%d\n' % (scheme, host, port))
-    sys.stdout.flush()
-
     stopping = threading.Event()
 
     def stop(signum, frame):  # pylint: disable=unused-argument
@@ -1030,8 +1059,11 @@ def main(argv=None):
             stopping.set()
             threading.Thread(target=server.shutdown).start()
 
+    # Before the URL is printed: a harness may stop the emulator as soon as it has read it.
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    sys.stdout.write('%s://%s:%d\n' % (scheme, host, port))
+    sys.stdout.flush()
     try:
         server.serve_forever(poll_interval=0.2)
     finally:

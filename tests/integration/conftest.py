@@ -9,6 +9,7 @@ ANSIBLE_COLLECTIONS_PATH, so the playbooks use exactly the code under test.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import itertools
 import json
 import os
 import pathlib
@@ -81,12 +82,11 @@ def _inventory_path(inventory, workdir):
 
 @pytest.fixture
 def run_playbook(tmp_path):
-    counter = [0]
+    counter = itertools.count(1)  # next() is atomic: tests may run playbooks from several threads at once
 
     def run(playbook, emulator=None, extra_vars=None, check=False, diff=False, verbosity=0, env=None,
             forks=None, inventory=None, timeout=300):
-        counter[0] += 1
-        workdir = tmp_path / ('run%d' % counter[0])
+        workdir = tmp_path / ('run%d' % next(counter))
         workdir.mkdir()
         record_file = workdir / 'results.jsonl'
         record_file.touch()

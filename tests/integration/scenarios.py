@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, volcengine.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Building blocks of the integration tests: the playbooks they write (a play, a relay-source task, a group) and
-the emulator state they seed and read."""
+"""Building blocks of the integration tests: the playbooks and inventories they write (a play, a relay-source task,
+a group, one host per app) and the emulator state they seed and read."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
@@ -35,6 +35,18 @@ def group(name, *domains, **server_options):
     return {'name': name, 'servers': [dict(domain=domain, **server_options) for domain in (domains or (name + '.example.org',))]}
 
 
+def app_hosts(apps):
+    """An inventory with one local host per app name, for a play on ``hosts: all`` running per_app_task."""
+    return ''.join('%s ansible_connection=local\n' % app for app in apps)
+
+
+def per_app_task():
+    """A relay-source task that gives the app named after the host one group ``primary`` pulling from
+    ``<app>-origin.example.org``; with app_hosts, every fork configures its own app."""
+    return {'name': 'Apply relay source per app', MODULE: {
+        'vhost': VHOST, 'app': '{{ inventory_hostname }}', 'groups': [group('primary', '{{ inventory_hostname }}-origin.example.org')]}}
+
+
 def api_config(app, groups):
     """The emulator's (the API's) shape of VHOST/``app`` holding ``groups`` given as the module takes them."""
     return {'Vhost': VHOST, 'App': app, 'GroupDetails': [
@@ -50,3 +62,13 @@ def group_names(emulator, app='live'):
         if config['App'] == app:
             return [detail['Group'] for detail in config['GroupDetails']]
     return []
+
+
+def server_domains(emulator, app, group_name):
+    """The emulator's server domains of group ``group_name`` of VHOST/``app``, in order; None when there is no such group."""
+    for config in emulator.state()['RelaySourceConfigList']:
+        if config['App'] == app:
+            for detail in config['GroupDetails']:
+                if detail['Group'] == group_name:
+                    return [server['RelaySourceDomain'] for server in detail['Servers']]
+    return None

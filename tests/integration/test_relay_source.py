@@ -42,27 +42,33 @@ def actions_of(log, entry):
 
 def test_lifecycle(emulator, run_playbook):
     """create / reorder / add without purge / purge / delete one / delete all, each: check, real, rerun."""
+    upsert = emulator.settings()['update_mode'] == 'merge'
     run = run_playbook('relay_source_lifecycle.yml', emulator=emulator, diff=True)
     assert run.rc == 0, run
     log = emulator.requests()
     assert len(log) == sum(len(entry['result']['request_ids']) for entry in run.results)
     assert all(item['signature_valid'] for item in log)
 
-    expected_writes = {
+    # The calls after the first read: a reorder is one update and a check read under replace; under upsert the
+    # check read sees the old order kept, so the groups out of place are deleted and the update sent again.
+    expected_calls = {
         'Create': [UPDATE],
-        'Reorder': [DELETE, UPDATE],
-        'Add without purge': [DELETE, UPDATE],
+        'Reorder': [UPDATE, DESCRIBE] + ([DELETE, UPDATE] if upsert else []),
+        'Add without purge': [UPDATE, DESCRIBE] + ([DELETE, DELETE, UPDATE] if upsert else []),
         'Purge': [DELETE],
         'Delete one group': [DELETE],
         'Delete all': [DELETE],
     }
-    for step, writes in expected_writes.items():
+    for step, calls in expected_calls.items():
         check, real, again = run.task(step + ' (check)'), run.task(step), run.task(step + ' again')
         assert check['status'] == 'changed' and actions_of(log, check) == [DESCRIBE], step
-        assert check['result']['actions'] == [] and check['result']['plan'] == real['result']['plan'], step
+        assert check['result']['actions'] == [], step
+        # check mode shows the first pass, as planned; the real run makes it, then any follow-up
+        first_pass = [write for write in real['result']['plan']['writes'] if not write['follow_up']]
+        assert [dict(write, outcome='planned') for write in first_pass] == check['result']['plan']['writes'], step
         assert check['result']['diff'] == real['result']['diff'], step
-        assert real['status'] == 'changed' and actions_of(log, real) == [DESCRIBE] + writes, step
-        assert len(real['result']['actions']) == len(writes), step
+        assert real['status'] == 'changed' and actions_of(log, real) == [DESCRIBE] + calls, step
+        assert len(real['result']['actions']) == len([call for call in calls if call != DESCRIBE]), step
         # the rerun reads afresh: changed=false proves the emulator holds exactly the desired configuration
         assert again['status'] == 'ok' and actions_of(log, again) == [DESCRIBE], step
         assert again['result']['relay_source'] == real['result']['relay_source'], step
@@ -81,16 +87,67 @@ def test_lifecycle(emulator, run_playbook):
     reorder = run.task('Reorder')['result']
     assert [item['name'] for item in reorder['diff']['before']['groups']] == ['relay1', 'relay2']
     assert [item['name'] for item in reorder['diff']['after']['groups']] == ['relay2', 'relay1']
-    assert reorder['plan'] == {'delete_app': True, 'delete_groups': [], 'send_update': True, 'update_groups': ['relay2', 'relay1']}
+    assert reorder['plan']['verify'] is True and reorder['plan']['update_semantics'] == ('upsert' if upsert else 'replace')
+    assert reorder['actions'] == ['updated groups relay2, relay1'] + (
+        ['deleted group relay1', 'updated groups relay2, relay1'] if upsert else [])
 
     added = run.task('Add without purge')['result']
     assert [item['name'] for item in added['relay_source']['groups']] == ['relay3', 'relay1', 'relay2']
     purge = run.task('Purge')['result']
-    assert purge['plan'] == {'delete_app': False, 'delete_groups': ['relay2'], 'send_update': False, 'update_groups': []}
+    assert [(write['action'], write['groups']) for write in purge['plan']['writes']] == [('delete_group', ['relay2'])]
     assert calls_of(log, run.task('Delete one group'))[1] == (DELETE, {'Vhost': VHOST, 'App': 'live', 'Group': 'relay3'})
     assert calls_of(log, run.task('Delete all'))[1] == (DELETE, {'Vhost': VHOST, 'App': 'live'})
     assert run.task('Delete all')['result']['diff']['after'] == {}
     assert emulator.state()['RelaySourceConfigList'] == []
+
+
+def replay(initial, log, update_mode):
+    """The emulator's request log replayed from ``initial`` (group names of one app): (action, Group of a delete,
+    group names after the write) for every write that took effect, by the emulator's documented semantics."""
+    names, steps = list(initial), []
+    for entry in log:
+        applied = entry['http_status'] == 200 or (entry['fault'] == 'drop_after' and entry['error_code'] is None)
+        if entry['action'] not in (UPDATE, DELETE) or not applied:
+            continue
+        body = entry['body']
+        if entry['action'] == UPDATE:
+            sent = [detail['Group'] for detail in body['GroupDetails']]
+            names = sent if update_mode == 'replace' else names + [name for name in sent if name not in names]
+        else:
+            names = [name for name in names if 'Group' in body and name != body['Group']]
+        steps.append((entry['action'], body.get('Group'), list(names)))
+    return steps
+
+
+# (app, current groups, declared groups, group names after each write under replace, ... under upsert)
+MAKE_BEFORE_BREAK = [
+    ('reorder', ['a', 'b'], ['b', 'a'], [['b', 'a']], [['a', 'b'], ['b'], ['b', 'a']]),
+    ('reorder-drop', ['a', 'b', 'c'], ['c', 'a'], [['c', 'a']], [['a', 'b', 'c'], ['a', 'c'], ['c'], ['c', 'a']]),
+    ('replace-all', ['a', 'b'], ['c'], [['c']], [['a', 'b', 'c'], ['b', 'c'], ['c']]),
+    ('purge', ['a', 'x', 'b'], ['a', 'b'], [['a', 'b']], [['a', 'b']]),
+    ('add', ['a'], ['a', 'b'], [['a', 'b']], [['a', 'b']]),
+]
+
+
+def test_request_log_replayed_shows_the_app_never_without_a_group(emulator, run_playbook):
+    """Replays each task's writes from the emulator's log: the group list after every single write is never
+    empty, no delete is app-wide, no declared group is deleted under replace, and the end is the declared list."""
+    update_mode = emulator.settings()['update_mode']
+    emulator.set_state([api_config(app, [group(name) for name in current]) for app, current, _d, _r, _u in MAKE_BEFORE_BREAK])
+    run = run_playbook(playbook(*[relay_task(app, app=app, groups=[group(name) for name in declared])
+                                  for app, _c, declared, _r, _u in MAKE_BEFORE_BREAK]), emulator=emulator)
+    assert run.rc == 0, run
+    log = emulator.requests()
+    for app, current, declared, after_replace, after_upsert in MAKE_BEFORE_BREAK:
+        ids = set(run.task(app)['result']['request_ids'])
+        steps = replay(current, [entry for entry in log if entry['request_id'] in ids], update_mode)
+        assert [names for _action, _group, names in steps] == (after_replace if update_mode == 'replace' else after_upsert), app
+        for action, deleted, names in steps:
+            assert names, (app, 'the app passed through zero groups')
+            if action == DELETE:
+                assert deleted is not None, (app, 'an app-wide delete while groups are declared')
+                assert update_mode == 'merge' or deleted not in declared, (app, 'a declared group deleted under replace')
+        assert group_names(emulator, app) == declared == steps[-1][2], app
 
 
 def test_check_mode_run_writes_nothing(emulator_replace, run_playbook):
@@ -99,7 +156,8 @@ def test_check_mode_run_writes_nothing(emulator_replace, run_playbook):
                                 relay_task('delete other', app='other', state='absent')),
                        emulator=emulator_replace, check=True, diff=True)
     assert run.rc == 0, run
-    assert run.task('apply')['status'] == 'changed' and run.task('apply')['result']['plan']['send_update']
+    assert run.task('apply')['status'] == 'changed'
+    assert [(write['action'], write['outcome']) for write in run.task('apply')['result']['plan']['writes']] == [('update', 'planned')]
     assert emulator_replace.write_requests() == []
     assert [item['action'] for item in emulator_replace.requests()] == [DESCRIBE, DESCRIBE]
     assert group_names(emulator_replace) == ['old']
@@ -111,11 +169,11 @@ def test_api_errors_reach_the_user(emulator_replace, run_playbook):
     emulator = emulator_replace
     for code, status in SEED_ERRORS:
         emulator.inject_fault(kind='error', status=status, code=code, actions=[DESCRIBE])
-    before_partial = [group('a'), group('b'), group('c'), group('d')]
+    before_partial = [group('a'), group('x'), group('b')]
     emulator.set_state([api_config('partial', before_partial), api_config('proto', [group('p', 'x.example.org')])])
     emulator.inject_fault(kind='error', status=500, code='InternalError', actions=[UPDATE])
     emulator.inject_fault(kind='error', status=400, code='InvalidParam', actions=[UPDATE])
-    partial_groups = [group('a'), group('c', 'new-c.example.org'), group('b')]
+    partial_groups = [group('a'), group('b', 'new-b.example.org'), group('c')]
     tasks = [relay_task(code, ignore_errors=True, groups=[group('relay1')]) for code, _status in SEED_ERRORS]
     tasks += [
         relay_task('partial', ignore_errors=True, app='partial', groups=partial_groups),
@@ -139,11 +197,15 @@ def test_api_errors_reach_the_user(emulator_replace, run_playbook):
         assert emulator.secret_key not in str(result), code
 
     partial = run.task('partial')['result']
-    assert run.task('partial')['status'] == 'failed'
-    assert partial['actions'] == ['deleted group b', 'deleted group c', 'deleted group d']
-    assert 'Already applied: deleted group b; deleted group c; deleted group d' in partial['msg']
-    assert 'Not applied: update groups a, c, b' in partial['msg'] and 'converges' in partial['msg']
-    assert ERROR_ADVICE['InternalError'] in partial['msg'] and len(partial['request_ids']) == 5
+    assert run.task('partial')['status'] == 'failed' and partial['changed'] is True
+    assert partial['actions'] == ['deleted group x']
+    # the 500 may have come after the API applied the update: a fresh read (the last call) shows it did not
+    assert ('Already applied: deleted group x. Not applied: update groups a, b, c (a fresh read did not show it in effect).'
+            in partial['msg'])
+    assert 'converges' in partial['msg'] and 'unknown' not in partial['msg']
+    assert ERROR_ADVICE['InternalError'] in partial['msg']
+    assert [item['action'] for item in log if item['request_id'] in partial['request_ids']] == [DESCRIBE, DELETE, UPDATE, DESCRIBE]
+    assert [write['outcome'] for write in partial['plan']['writes']] == ['applied', 'failed']
 
     protocol = run.task('protocol change')['result']
     assert 'protocol of a saved origin cannot be changed' in protocol['msg'] and 'state=absent' in protocol['msg']
@@ -151,7 +213,7 @@ def test_api_errors_reach_the_user(emulator_replace, run_playbook):
 
     assert run.task('partial rerun')['status'] == 'changed'
     assert run.task('partial rerun again')['status'] == 'ok'
-    assert group_names(emulator, 'partial') == ['a', 'c', 'b']
+    assert group_names(emulator, 'partial') == ['a', 'b', 'c']
     assert emulator.faults() == []
 
 
@@ -172,6 +234,11 @@ BAD_INPUTS = [
     ('no servers', dict(groups=[{'name': 'a', 'servers': []}]), 'groups[0].servers'),
     ('number param', dict(groups=[group('a', params={'port': 1935})]), 'groups[0].servers[0].params.port'),
     ('empty param key', dict(groups=[group('a', params={'': 'x'})]), 'groups[0].servers[0].params'),
+    ('app with a trailing newline', dict(app='live\n'), 'app'),
+    ('vhost too long', dict(vhost='v' * 61), 'vhost'),
+    ('port of Unicode digits', dict(groups=[group('a', 'x.example.org:19\u00b3')]), 'groups[0].servers[0].domain'),
+    ('group name with a control character', dict(groups=[group('a\x1b[2J')]), 'groups[0].name'),
+    ('param value with a line break', dict(groups=[group('a', params={'token': 'x\r\nHost: y'})]), 'groups[0].servers[0].params.token'),
 ]
 
 
@@ -196,6 +263,53 @@ def test_bad_inputs_make_no_call(emulator_replace, run_playbook):
     assert 'app' in run.task('info group without app')['result']['msg']
     assert run.failed_count == len(tasks)
     assert emulator_replace.requests() == []
+
+
+def _answer(request_id, result):
+    return {'ResponseMetadata': {'RequestId': request_id, 'Action': DESCRIBE, 'Version': '2023-01-01', 'Service': 'live',
+                                 'Region': 'cn-north-1'}, 'Result': result}
+
+
+def test_odd_answers_fail_closed_before_any_write(emulator_replace, run_playbook):
+    """Answers read as "nothing configured" before: the Update that followed wiped relay1 and relay2 (purge_groups=false)."""
+    emulator = emulator_replace
+    stored = api_config('live', [group('relay1'), group('relay2', 'b.example.org', params={'domain': 'live.push.net'})])
+    emulator.set_state([stored])
+    json_params = dict(stored, GroupDetails=[stored['GroupDetails'][0], dict(stored['GroupDetails'][1], Servers=[
+        dict(stored['GroupDetails'][1]['Servers'][0], RelaySourceParams='{"domain": "live.push.net"}')])])
+    answers = [
+        ('list an empty object', _answer('odd-0', {'RelaySourceConfigList': {}}), 'Result.RelaySourceConfigList'),
+        ('Result a string', _answer('odd-2', 'RelaySourceConfigList'), 'Result'),
+        ('list an object', _answer('odd-1', {'RelaySourceConfigList': stored}), 'Result.RelaySourceConfigList'),
+        ('group details an object', _answer('odd-3', {'RelaySourceConfigList': [dict(stored, GroupDetails={'Group': 'relay1'})]}),
+         'Result.RelaySourceConfigList[0].GroupDetails'),
+        ('params a list', _answer('odd-4', {'RelaySourceConfigList': [dict(stored, GroupDetails=[stored['GroupDetails'][0], dict(
+            stored['GroupDetails'][1], Servers=[dict(stored['GroupDetails'][1]['Servers'][0], RelaySourceParams=['domain'])])])]}),
+         'Result.RelaySourceConfigList[0].GroupDetails[1].Servers[0].RelaySourceParams'),
+        ('params a JSON string', _answer('odd-5', {'RelaySourceConfigList': [json_params]}), None),
+    ]
+    for _name, body, _path in answers:
+        emulator.inject_fault(kind='raw', body=body, actions=[DESCRIBE])
+    tasks = [relay_task(answers[0][0], ignore_errors=True, purge_groups=False, groups=[group('relay3')]),
+             relay_task(answers[1][0], ignore_errors=True, purge_groups=False, groups=[group('relay3')]),
+             relay_task(answers[2][0], ignore_errors=True, state='absent', groups=[{'name': 'relay1'}]),
+             {'name': answers[3][0], INFO_MODULE: {'vhost': VHOST}, 'ignore_errors': True},
+             relay_task(answers[4][0], ignore_errors=True, purge_groups=False, groups=[group('relay1')]),
+             relay_task(answers[5][0], groups=[group('relay1'), group('relay2', 'b.example.org', params={'domain': 'live.push.net'})])]
+    run = run_playbook(playbook(*tasks), emulator=emulator)
+    for name, body, path in answers[:5]:
+        entry = run.task(name)
+        result = entry['result']
+        assert entry['status'] == 'failed', name
+        assert result['msg'].startswith('DescribeRelaySourceV3 failed: InvalidResponse: %s ' % path), (name, result['msg'])
+        assert ERROR_ADVICE['InvalidResponse'] in result['msg'] and 'MODULE FAILURE' not in result['msg'], name
+        request_id = body['ResponseMetadata']['RequestId']
+        assert result['error']['code'] == 'InvalidResponse' and result['request_id'] == request_id, name
+        assert result['http_status'] == 200 and 'RequestId %s' % request_id in result['msg'], name
+    assert run.task('params a JSON string')['status'] == 'ok', 'the JSON-encoded parameters were decoded and compared'
+    assert emulator.write_requests() == []
+    assert emulator.state()['RelaySourceConfigList'] == [stored]
+    assert emulator.faults() == []
 
 
 def test_module_defaults_group(emulator_replace, run_playbook):

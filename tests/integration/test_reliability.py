@@ -21,16 +21,7 @@ from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator
 from ansible_collections.volcengine.cloud.tests.integration import hostile_server
 from ansible_collections.volcengine.cloud.tests.integration.hostile_server import HostileServer
 from ansible_collections.volcengine.cloud.tests.integration.scenarios import (
-    MODULE, VHOST, api_config, group, group_names, playbook, relay_task)
-
-
-def server_domains(emulator, app, group_name):
-    for config in emulator.state()['RelaySourceConfigList']:
-        if config['App'] == app:
-            for detail in config['GroupDetails']:
-                if detail['Group'] == group_name:
-                    return [server['RelaySourceDomain'] for server in detail['Servers']]
-    return None
+    MODULE, VHOST, api_config, app_hosts, group, group_names, per_app_task, playbook, relay_task, server_domains)
 
 
 DESIRED_GROUPS = [{'name': 'primary', 'servers': [{'domain': 'origin-a.example.org'}, {'domain': 'origin-b.example.org:1935'}]}]
@@ -180,6 +171,73 @@ def test_failure_between_group_delete_and_update_says_what_was_applied(emulator,
     assert server_domains(emulator, 'live', 'primary') == ['origin-a.example.org', 'origin-b.example.org:1935']
     final = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS)), emulator)
     assert final.task('Apply relay source')['status'] == 'ok'
+
+
+# --- lost answers: a write applied whose answer never came back (the emulator's drop_after fault) ------------
+
+LEGACY_STATE = [api_config('live', [group('primary', 'origin-a.example.org', 'origin-b.example.org:1935'), group('legacy')])]
+LET_THE_FIRST_READ_THROUGH = {'kind': 'delay', 'delay': 0, 'actions': ['DescribeRelaySourceV3']}  # FIFO: taken by the first read
+
+
+@pytest.mark.parametrize('faults, max_retries, status, message_parts, calls', [
+    pytest.param([{'kind': 'drop_after', 'actions': ['DeleteRelaySourceV3']}], 0, 'changed', [],
+                 ['DescribeRelaySourceV3', 'DeleteRelaySourceV3', 'DescribeRelaySourceV3'], id='lost-delete-answer'),
+    pytest.param([{'kind': 'drop_after', 'actions': ['DeleteRelaySourceV3']}], 1, 'changed', [],
+                 ['DescribeRelaySourceV3', 'DeleteRelaySourceV3', 'DeleteRelaySourceV3', 'DescribeRelaySourceV3'],
+                 id='retried-delete-gets-resource-not-found'),
+    pytest.param([{'kind': 'drop', 'actions': ['DeleteRelaySourceV3']}], 0, 'failed',
+                 ['No write was applied (not applied: delete group legacy (a fresh read did not show it in effect))'],
+                 ['DescribeRelaySourceV3', 'DeleteRelaySourceV3', 'DescribeRelaySourceV3'], id='dropped-delete-not-applied'),
+    pytest.param([LET_THE_FIRST_READ_THROUGH, {'kind': 'drop_after', 'actions': ['DeleteRelaySourceV3']},
+                  {'kind': 'error', 'status': 500, 'code': 'InternalError', 'actions': ['DescribeRelaySourceV3']}], 0, 'failed',
+                 ['Already applied: nothing. Not applied: nothing. Outcome unknown', 'delete group legacy', 'converges'],
+                 ['DescribeRelaySourceV3', 'DeleteRelaySourceV3', 'DescribeRelaySourceV3'], id='unsettled-delete-unknown'),
+])
+def test_lost_delete_answer_is_settled_by_a_fresh_read(faults, max_retries, status, message_parts, calls, emulator_replace,
+                                                       run_vvvv):
+    emulator = emulator_replace
+    emulator.set_state(LEGACY_STATE)
+    for fault in faults:
+        emulator.inject_fault(**fault)
+    run = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS, max_retries=max_retries, ignore_errors=True)), emulator)
+    result = run.task('Apply relay source')
+    assert result['status'] == status, result
+    assert [entry['action'] for entry in emulator.requests()] == calls
+    delete = result['result']['plan']['writes'][0]
+    assert delete['description'] == 'delete group legacy'
+    if status == 'changed':
+        # the delete happened although its answer was lost: applied, reported, and the run finished
+        assert delete['outcome'] == 'applied' and result['result']['actions'] == ['deleted group legacy']
+        assert 'counts as applied' in run.stdout + run.stderr  # the warning
+    else:
+        assert result['result']['changed'] is (delete['outcome'] == 'unknown')
+        assert 'had succeeded' not in result['result']['msg']
+        for part in message_parts:
+            assert part in result['result']['msg'], result['result']['msg']
+    emulator.clear_requests()
+    rerun = run_vvvv(playbook(relay_task(groups=DESIRED_GROUPS)), emulator)
+    # the drop_after runs removed legacy already, so the rerun only reads; after the plain drop it deletes legacy
+    assert rerun.task('Apply relay source')['status'] == ('changed' if faults[0]['kind'] == 'drop' else 'ok')
+    assert group_names(emulator) == ['primary']
+    assert emulator.faults() == []
+
+
+def test_lost_update_answer_on_a_reorder_is_settled_by_the_check_read(emulator, run_vvvv):
+    upsert = emulator.settings()['update_mode'] == 'merge'
+    emulator.set_state([api_config('live', [group('a'), group('b')])])
+    emulator.inject_fault(kind='drop_after', actions=['UpdateRelaySourceV3'])
+    run = run_vvvv(playbook(relay_task(groups=[group('b'), group('a')], max_retries=0)), emulator)
+    result = run.task('Apply relay source')['result']
+    assert run.task('Apply relay source')['status'] == 'changed', run
+    # the read that settles the lost answer is also the read that tells what the API did: no extra call
+    assert [entry['action'] for entry in emulator.requests()] == (
+        ['DescribeRelaySourceV3', 'UpdateRelaySourceV3', 'DescribeRelaySourceV3']
+        + (['DeleteRelaySourceV3', 'UpdateRelaySourceV3'] if upsert else []))
+    assert result['plan']['update_semantics'] == ('upsert' if upsert else 'replace')
+    assert all(write['outcome'] == 'applied' for write in result['plan']['writes'])
+    assert group_names(emulator) == ['b', 'a']
+    rerun = run_vvvv(playbook(relay_task(groups=[group('b'), group('a')])), emulator)
+    assert rerun.task('Apply relay source')['status'] == 'ok'
 
 
 # --- bad input: named field, zero calls, no traceback ------------------------------------------------------
@@ -403,12 +461,8 @@ def test_tls_verification_is_on_by_default_and_a_ca_bundle_fixes_it(run_playbook
 
 def test_twenty_forks_on_one_vhost_end_with_every_app_correct(run_playbook):
     apps = ['app%02d' % number for number in range(20)]
-    inventory = ''.join('%s ansible_connection=local\n' % app for app in apps)
-    task = {'name': 'Apply relay source per app', MODULE: {
-        'vhost': VHOST, 'app': '{{ inventory_hostname }}',
-        'groups': [{'name': 'primary', 'servers': [{'domain': '{{ inventory_hostname }}-origin.example.org'}]}]}}
     with Emulator(update_mode='merge', rate_limit=10) as limited:
-        run = run_playbook(playbook(task, hosts='all'), emulator=limited, forks=20, inventory=inventory,
+        run = run_playbook(playbook(per_app_task(), hosts='all'), emulator=limited, forks=20, inventory=app_hosts(apps),
                            env={'VOLCENGINE_RATE_LIMIT': '10'})
         assert run.rc == 0, run
         assert run.failed_count == 0

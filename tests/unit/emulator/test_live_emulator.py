@@ -268,6 +268,14 @@ def _servers(*servers):
     (UPDATE, _body(GroupDetails=_servers(server('o.example.org/live'))), 'InvalidParam', 'RelaySourceDomain'),
     (UPDATE, _body(GroupDetails=_servers(server(''))), 'InvalidParam', 'RelaySourceDomain'),
     (UPDATE, _body(GroupDetails=_servers(server('o.example.org:99999'))), 'InvalidParam', 'RelaySourceDomain'),
+    (UPDATE, _body(App='live\n'), 'InvalidParam', 'App'),
+    (UPDATE, _body(Vhost='push.example.com\n'), 'InvalidParam', 'Vhost'),
+    (UPDATE, _body(Vhost='v' * 61), 'InvalidParam', 'Vhost'),
+    (UPDATE, _body(Vhost='push example.com'), 'InvalidParam', 'Vhost'),
+    (UPDATE, _body(GroupDetails=_servers(server('o.example.org\n'))), 'InvalidParam', 'RelaySourceDomain'),
+    (UPDATE, _body(GroupDetails=_servers(server('o.example.org:19\u00b3'))), 'InvalidParam', 'RelaySourceDomain'),
+    (UPDATE, _body(GroupDetails=_servers(server('o.example.org:\u0661\u0669\u0663\u0665'))), 'InvalidParam', 'RelaySourceDomain'),
+    (UPDATE, _body(GroupDetails=_servers(server('[::1]:\u0661\u0669\u0663\u0665'))), 'InvalidParam', 'RelaySourceDomain'),
     (UPDATE, _body(App=5), 'InvalidParam.BindError', 'App'),
     (UPDATE, _body(GroupDetails={'Group': 'g'}), 'InvalidParam.BindError', 'GroupDetails'),
     (UPDATE, _body(GroupDetails=[{'Group': 'g', 'Servers': 'o.example.org'}]), 'InvalidParam.BindError', 'Servers'),
@@ -279,6 +287,9 @@ def _servers(*servers):
     (DESCRIBE, {'Vhost': VHOST, 'App': ['live']}, 'InvalidParam.BindError', 'App'),
     (DELETE, {'Vhost': VHOST}, 'InvalidParam', 'App'),
     (DELETE, {'Vhost': VHOST, 'App': 'a/b'}, 'InvalidParam', 'App'),
+    (DELETE, {'Vhost': VHOST, 'App': 'live\n'}, 'InvalidParam', 'App'),
+    (DESCRIBE, {'Vhost': VHOST + '\n'}, 'InvalidParam', 'Vhost'),
+    (DESCRIBE, {'Vhost': VHOST, 'App': 'live\n'}, 'InvalidParam', 'App'),
     (DELETE, {'Vhost': VHOST, 'App': 'live', 'Group': 3}, 'InvalidParam.BindError', 'Group'),
 ])
 def test_validation_errors(emu, client, action, body, code, field):
@@ -290,9 +301,34 @@ def test_validation_errors(emu, client, action, body, code, field):
 
 
 def test_valid_domains_are_accepted(emu, client):
-    domains = ['example.org', 'origin-1.example.org:1935', '192.0.2.10', '192.0.2.10:8080', '[2001:db8::1]:1935']
+    domains = ['example.org', 'origin-1.example.org:1935', '192.0.2.10', '192.0.2.10:8080', '[2001:db8::1]:1935',
+               'origin_1.example.org', '2001:db8::1', '::1']
     reply = client.update(VHOST, 'live', _servers(*[server(d) for d in domains]))
     assert reply.status == 200, reply
+
+
+@pytest.mark.parametrize('domain', ['o.example.org\n', 'o.example.org:1935\n', 'o.example.org:19\u00b3', 'o.example.org:\uff11',
+                                    '\u4f8b.example.org', '[::1]\n', '[::1]:1\u0669', 'fe80::1%eth0', 'o.example.org:0',
+                                    'o.example.org:65536', 'o.example.org:123456', ':1935', 'o..example.org'])
+def test_emulator_domain_pattern_is_whole_string_ascii(domain):
+    with pytest.raises(live_emulator.APIError) as raised:
+        live_emulator.validate_domain(domain, 'GroupDetails[0].Servers[0]')
+    assert raised.value.code == 'InvalidParam'
+
+
+@pytest.mark.parametrize('vhost, app, valid', [
+    ('v' * 60, 'a' * 30, True), ('push_1-x.example.com', 'A-b_c.d', True),
+    ('v' * 61, 'live', False), (VHOST + '\n', 'live', False), ('push.\u4f8b.com', 'live', False), ('', 'live', False),
+    (VHOST, 'a' * 31, False), (VHOST, 'live\n', False), (VHOST, '\uff4c\uff49\uff56\uff45', False), (VHOST, 'l\u0131ve', False),
+])
+def test_emulator_vhost_and_app_patterns(vhost, app, valid):
+    body = {'Vhost': vhost, 'App': app}
+    if valid:
+        assert (live_emulator._vhost(body), live_emulator._app(body)) == (vhost, app)
+    else:
+        with pytest.raises(live_emulator.APIError):
+            live_emulator._vhost(body)
+            live_emulator._app(body)
 
 
 def test_unknown_action_and_version(emu, client):
@@ -401,6 +437,33 @@ def test_drop_fault_closes_the_connection(emu, client):
     assert entry['fault'] == 'drop' and entry['http_status'] is None and entry['signature_valid'] is True
 
 
+@pytest.mark.parametrize('update_mode', ['replace', 'merge'])
+def test_drop_after_fault_applies_the_write_then_closes_the_connection(emu, client, update_mode):
+    emu.settings(update_mode=update_mode)
+    emu.set_state([{'Vhost': VHOST, 'App': 'live', 'GroupDetails': [group('a'), group('b')]}])
+    emu.inject_fault(kind='drop_after', actions=[DELETE])
+    with pytest.raises(requests.exceptions.ConnectionError):
+        client.delete(VHOST, 'live', 'b')
+    assert group_names(emu) == ['a'], 'the delete was applied although no answer came back'
+    [entry] = emu.requests()
+    assert (entry['fault'], entry['http_status'], entry['error_code']) == ('drop_after', None, None)
+    retried = client.delete(VHOST, 'live', 'b')
+    assert (retried.status, retried.code) == (404, 'ResourceNotFound'), 'what a client retrying the lost delete gets'
+
+    emu.inject_fault(kind='drop_after', actions=[UPDATE])
+    with pytest.raises(requests.exceptions.ConnectionError):
+        client.update(VHOST, 'live', [group('c')])
+    assert group_names(emu) == {'replace': ['c'], 'merge': ['a', 'c']}[update_mode]
+
+
+def test_drop_after_fault_on_a_refused_write_logs_the_error_and_still_sends_no_answer(emu, client):
+    emu.inject_fault(kind='drop_after')
+    with pytest.raises(requests.exceptions.ConnectionError):
+        client.delete(VHOST, 'live', 'nope')
+    [entry] = emu.requests()
+    assert (entry['fault'], entry['http_status'], entry['error_code']) == ('drop_after', None, 'ResourceNotFound')
+
+
 def test_html_fault_is_a_502_page(emu, client):
     emu.inject_fault(kind='html')
     reply = client.update(VHOST, 'live', [group('a')])
@@ -416,6 +479,22 @@ def test_commonerr_fault_is_http_200_with_an_error(emu, client):
     reply = client.delete(VHOST, 'live')
     assert reply.status == 200 and reply.code == 'CommonErr'
     assert group_names(emu) == ['a']
+
+
+def test_raw_fault_answers_the_given_body_verbatim(emu, client):
+    odd = {'ResponseMetadata': {'RequestId': 'raw-1', 'Action': DESCRIBE}, 'Result': {'RelaySourceConfigList': {'Vhost': VHOST}}}
+    emu.inject_fault(kind='raw', body=odd, actions=[DESCRIBE])
+    emu.inject_fault(kind='raw', status=201, body='not an envelope', actions=[UPDATE])
+    reply = client.describe(VHOST)
+    assert (reply.status, reply.json) == (200, odd)
+    reply = client.update(VHOST, 'live', [group('a')])
+    assert (reply.status, reply.json) == (201, 'not an envelope')
+    assert emu.state()['RelaySourceConfigList'] == [], 'the action is not run'
+    assert [(entry['fault'], entry['http_status']) for entry in emu.requests()] == [('raw', 200), ('raw', 201)]
+    with pytest.raises(EmulatorError, match='body'):
+        emu.inject_fault(kind='raw')
+    with pytest.raises(EmulatorError, match='body'):
+        emu.inject_fault(kind='error', body={})
 
 
 def test_bad_control_requests_are_refused(emu):

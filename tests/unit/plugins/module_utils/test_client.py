@@ -56,9 +56,16 @@ def test_success_returns_result_request_id_and_attempts():
     assert call['headers']['X-Date'] == '20240102T030405Z'
 
 
-def test_missing_result_is_empty_dict():
+def test_missing_result_is_none():
     client, _session, _sleeper = make_client([FakeResponse(body=envelope(None))])
-    assert client.call('UpdateRelaySourceV3', '2023-01-01', {}).result == {}
+    assert client.call('UpdateRelaySourceV3', '2023-01-01', {}).result is None
+
+
+@pytest.mark.parametrize('result', ['not an object', ['RelaySourceConfigList'], 7, False])
+def test_result_of_another_type_is_kept_as_sent(result):
+    """The shape check of relay_source.py judges it: turned into {} here it would read as "nothing configured"."""
+    client, _session, _sleeper = make_client([FakeResponse(body=envelope(result))])
+    assert client.call('DescribeRelaySourceV3', '2023-01-01', {}).result == result
 
 
 def test_body_is_serialised_once_compact_utf8_in_given_order():

@@ -6,6 +6,8 @@ __metaclass__ = type
 
 import contextlib
 import json
+import os
+import tempfile
 
 import pytest
 import yaml
@@ -66,7 +68,7 @@ def test_argument_spec_secrets_and_env_fallbacks():
     expected_env = {
         'access_key': 'VOLCENGINE_ACCESS_KEY', 'secret_key': 'VOLCENGINE_SECRET_KEY',
         'session_token': 'VOLCENGINE_SESSION_TOKEN', 'region': 'VOLCENGINE_REGION',
-        'endpoint': 'VOLCENGINE_ENDPOINT', 'rate_limit': 'VOLCENGINE_RATE_LIMIT',
+        'endpoint': 'VOLCENGINE_ENDPOINT',
     }
     for option, env in expected_env.items():
         assert spec[option]['fallback'][1] == [env]
@@ -78,7 +80,7 @@ def test_argument_spec_secrets_and_env_fallbacks():
     assert spec['validate_certs'] == {'type': 'bool', 'default': True}
     assert spec['ca_bundle']['type'] == 'path'
     assert spec['max_retries']['default'] == 4
-    assert spec['rate_limit']['default'] == 10
+    assert spec['rate_limit'] == {'type': 'float'}  # client_from_module reads VOLCENGINE_RATE_LIMIT, default 10
 
 
 def test_spec_returns_a_fresh_copy():
@@ -228,3 +230,168 @@ def test_request_ids_of():
     ids = module_support.request_ids_of(Holder())
     assert ids == ['a', 'b'] and ids is not Holder.request_ids
     assert module_support.request_ids_of(None) == []
+
+
+# --- numeric options: finite and in the documented range, or a clear failure before any request ------------
+
+@pytest.fixture
+def no_client(monkeypatch):
+    """Nothing may be built: a failing option must stop the module before any client or limiter exists."""
+    def refuse(*_args, **_kwargs):
+        raise AssertionError('no client or limiter may be built')
+    monkeypatch.setattr(module_support, 'VolcengineClient', refuse)
+    monkeypatch.setattr(module_support, 'HostRateLimiter', refuse)
+
+
+def failure_message(args):
+    module = make_module(dict({'access_key': 'AK', 'secret_key': 'SK'}, **args))
+    with pytest.raises(Failed) as caught:
+        module_support.client_from_module(module)
+    assert 'exception' not in caught.value.kwargs
+    return caught.value.kwargs['msg']
+
+
+@pytest.mark.parametrize('option, value, words', [
+    ('timeout', float('inf'), 'from 0.1 to 3600, got inf'),
+    ('timeout', 'inf', 'from 0.1 to 3600, got inf'),
+    ('timeout', float('nan'), 'from 0.1 to 3600, got nan'),
+    ('timeout', float('-inf'), 'got -inf'),
+    ('timeout', 0, 'got 0.0'),
+    ('timeout', -5, 'got -5.0'),
+    ('timeout', 0.05, 'got 0.05'),
+    ('timeout', 3601, 'got 3601.0'),
+    ('max_retries', -1, 'a whole number from 0 to 20, got -1'),
+    ('max_retries', 21, 'got 21'),
+    ('max_retries', 10 ** 12, 'got 1000000000000'),
+    ('rate_limit', float('inf'), 'requests per second from 0.1 to 1000, got inf'),
+    ('rate_limit', 'nan', 'got nan'),
+    ('rate_limit', float('-inf'), 'got -inf'),
+    ('rate_limit', -1, 'got -1.0'),
+    ('rate_limit', 0.05, 'got 0.05'),
+    ('rate_limit', 1000.5, 'got 1000.5'),
+], ids=str)
+def test_numeric_option_out_of_range_fails_naming_it_before_any_request(no_client, option, value, words):
+    message = failure_message({option: value})
+    assert message.startswith(option + ' must be '), message
+    assert words in message, message
+
+
+@pytest.mark.parametrize('args', [
+    {'timeout': 0.1}, {'timeout': 3600}, {'max_retries': 0}, {'max_retries': 20},
+    {'rate_limit': 0}, {'rate_limit': 0.1}, {'rate_limit': 1000},
+])
+def test_numeric_option_bounds_are_accepted(args):
+    client = module_support.client_from_module(make_module(dict({'access_key': 'AK', 'secret_key': 'SK'}, **args)))
+    option, value = list(args.items())[0]
+    if option == 'rate_limit':
+        assert (client.rate_limiter.rate if client.rate_limiter else None) == (value or None)
+    else:
+        assert getattr(client, option) == value
+
+
+@pytest.mark.parametrize('text, words', [
+    ('ten', 'got a value that is not a number'),
+    ('10/s', 'got a value that is not a number'),
+    ('inf', 'got inf'),
+    ('nan', 'got nan'),
+    ('-3', 'got -3.0'),
+    ('5000', 'got 5000.0'),
+])
+def test_rate_limit_from_the_environment_fails_naming_variable_and_option(no_client, monkeypatch, text, words):
+    monkeypatch.setenv('VOLCENGINE_RATE_LIMIT', text)
+    message = failure_message({})
+    assert message.startswith('VOLCENGINE_RATE_LIMIT (read because the rate_limit option is not set) must be '
+                              '0 (no client-side limit) or a number of requests per second from 0.1 to 1000'), message
+    assert words in message
+
+
+@pytest.mark.parametrize('environment, option, expected', [
+    (None, None, 10.0),
+    ('', None, 10.0),
+    ('  ', None, 10.0),
+    (' 2.5 ', None, 2.5),
+    ('0', None, None),
+    ('not a number', 3, 3.0),  # the option wins; the variable is not read
+    ('4', 0, None),
+])
+def test_rate_limit_comes_from_the_option_then_the_environment_then_the_default(monkeypatch, environment, option, expected):
+    if environment is not None:
+        monkeypatch.setenv('VOLCENGINE_RATE_LIMIT', environment)
+    args = {'access_key': 'AK', 'secret_key': 'SK'}
+    if option is not None:
+        args['rate_limit'] = option
+    client = module_support.client_from_module(make_module(args))
+    assert (client.rate_limiter.rate if client.rate_limiter else None) == expected
+
+
+def test_doc_fragment_states_the_numeric_ranges():
+    options = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']
+
+    def text(name):
+        return ' '.join(options[name]['description'])
+    assert 'From V(%g) to V(%g)' % module_support.TIMEOUT_RANGE in text('timeout')
+    assert 'From V(%g) to V(%g)' % module_support.MAX_RETRIES_RANGE in text('max_retries')
+    assert 'V(0) disables the limiter; otherwise from V(%g) to V(%g)' % module_support.RATE_LIMIT_RANGE in text('rate_limit')
+    assert 'E(VOLCENGINE_RATE_LIMIT)' in text('rate_limit') and 'then V(10)' in text('rate_limit')
+    assert module_support.DEFAULT_RATE_LIMIT == 10
+
+
+# --- warnings: plain HTTP or unverified TLS to another machine, once, never with a secret --------------------
+
+def warnings_of(args):
+    module = make_module(dict({'access_key': 'AKLTvisible', 'secret_key': 'SeCrEt-warn-1', 'session_token': 'ToKeN-warn-2'},
+                              **args))
+    seen = []
+    module.warn = seen.append
+    module_support.client_from_module(module)
+    for warning in seen:
+        assert 'SeCrEt-warn-1' not in warning and 'ToKeN-warn-2' not in warning
+    return seen
+
+
+@pytest.mark.parametrize('endpoint', ['http://live.example.com', 'http://live.example.com:8080/prefix', 'HTTP://Live.Example.com',
+                                      'http://10.0.0.5:8080', 'http://[2001:db8::1]:8080', 'http://localhost.example.com',
+                                      'http://128.0.0.1'])
+def test_plain_http_to_another_host_warns_once(endpoint):
+    seen = warnings_of({'endpoint': endpoint})
+    assert len(seen) == 1
+    assert seen[0].startswith('The endpoint uses plain HTTP to ')
+    assert 'https://' in seen[0]
+
+
+@pytest.mark.parametrize('endpoint', ['http://127.0.0.1:40123', 'http://127.8.9.10', 'http://[::1]:8080', 'http://localhost:9',
+                                      'http://LOCALHOST', 'http://localhost.:9', 'https://live.volcengineapi.com',
+                                      'live.volcengineapi.com', 'https://127.0.0.1:8443'])
+def test_loopback_or_verified_tls_does_not_warn(endpoint):
+    assert warnings_of({'endpoint': endpoint}) == []
+    if endpoint.startswith(('http://127', 'http://[::1]', 'http://local', 'http://LOCAL', 'https://127')):
+        assert warnings_of({'endpoint': endpoint, 'validate_certs': False}) == []
+
+
+@pytest.mark.parametrize('endpoint', ['https://live.volcengineapi.com', 'live.volcengineapi.com', 'https://10.1.2.3:8443'])
+def test_unverified_tls_to_another_host_warns_once(endpoint):
+    seen = warnings_of({'endpoint': endpoint, 'validate_certs': False})
+    assert len(seen) == 1
+    assert seen[0].startswith('validate_certs is false: the TLS certificate of ')
+    assert 'ca_bundle' in seen[0]
+
+
+def test_http_warning_names_the_host_never_userinfo():
+    seen = warnings_of({'endpoint': 'http://someone:pa55-in-url@live.example.com:8080', 'validate_certs': False})
+    assert len(seen) == 1, 'plain HTTP warns once; certificate verification does not apply to it'
+    assert 'live.example.com' in seen[0]
+    assert 'pa55-in-url' not in seen[0] and 'someone' not in seen[0]
+
+
+def test_limiter_warning_reaches_module_warn(monkeypatch, tmp_path):
+    monkeypatch.setattr(tempfile, 'tempdir', str(tmp_path))
+    (tmp_path / ('volcengine-cloud-%d' % os.getuid())).write_text(u'a file where the directory should be')
+    module = make_module({'access_key': 'AK', 'secret_key': 'SK', 'endpoint': 'http://127.0.0.1:9'})
+    seen = []
+    module.warn = seen.append
+    client = module_support.client_from_module(module)
+    assert seen == []
+    for attempt in range(3):
+        client.rate_limiter.acquire()
+    assert seen == [client.rate_limiter.warning]
+    assert 'is not a directory' in seen[0] and str(tmp_path) in seen[0]

@@ -4,11 +4,14 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import errno
 import json
 import os
+import stat
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -44,6 +47,30 @@ def fresh_process_buckets():
 
 def limiter(directory, fake, rate=10, key=ACCESS_KEY, **kwargs):
     return HostRateLimiter(rate, key, directory=str(directory), clock=fake.clock, sleep=fake.sleep, **kwargs)
+
+
+def directory_with_mode(path, mode):
+    path.mkdir()
+    os.chmod(str(path), mode)  # mkdir's mode is masked by the umask
+    return path
+
+
+def refused(directory, *words, **kwargs):
+    """A limiter on ``directory`` after three requests, which must have fallen back to a per-process window
+    and said so exactly once: the directory, each of ``words``, the fallback and no access key."""
+    warnings = []
+    fake = FakeTime()
+    bucket = limiter(directory, fake, rate=1, on_warning=warnings.append, **kwargs)
+    waits = [bucket.acquire() for attempt in range(3)]
+    assert waits == pytest.approx([0.0, WINDOW, WINDOW])  # still limited, per process
+    assert bucket.shared is False
+    assert warnings == [bucket.warning]
+    assert str(directory) in bucket.warning
+    assert 'keeps to 1 requests/second on its own' in bucket.warning
+    for word in words:
+        assert word in bucket.warning
+    assert ACCESS_KEY not in bucket.warning
+    return bucket
 
 
 WINDOW = 1.0 * (1 + rate_limit.WINDOW_GUARD)  # at 10/s: at most 10 requests in any WINDOW seconds
@@ -125,17 +152,18 @@ def test_disabled_when_rate_is_zero_or_negative(tmp_path):
 def test_unusable_directory_falls_back_to_in_process_limiter(tmp_path):
     blocker = tmp_path / 'a-file'
     blocker.write_text(u'not a directory')
-    fake = FakeTime()
-    bucket = limiter(blocker / 'sub', fake, rate=1)
-    waits = [bucket.acquire() for attempt in range(3)]
-    assert waits == pytest.approx([0.0, WINDOW, WINDOW])
-    assert bucket.shared is False
+    refused(blocker / 'sub', 'cannot be created (Not a directory)', 'TMPDIR')
+
+
+def test_a_file_where_the_directory_should_be_is_refused(tmp_path):
+    blocker = tmp_path / 'a-file'
+    blocker.write_text(u'not a directory')
+    refused(blocker, 'is not a directory', 'Remove it')
+    assert blocker.read_text() == u'not a directory'
 
 
 def test_unwritable_directory_falls_back(tmp_path):
-    directory = tmp_path / 'ro'
-    directory.mkdir()
-    os.chmod(str(directory), 0o500)
+    directory = directory_with_mode(tmp_path / 'ro', 0o500)
     try:
         fake = FakeTime()
         bucket = limiter(directory, fake, rate=1)
@@ -147,27 +175,123 @@ def test_unwritable_directory_falls_back(tmp_path):
         os.chmod(str(directory), 0o700)
 
 
-@pytest.mark.skipif(not hasattr(os, 'geteuid') or os.geteuid() != 0, reason='needs root to chown')
-def test_directory_owned_by_someone_else_is_not_trusted(tmp_path):
+def test_directory_owned_by_someone_else_is_refused_with_a_warning(tmp_path, monkeypatch):
     directory = tmp_path / 'foreign'
-    directory.mkdir()
-    os.chown(str(directory), 65534, 65534)
-    fake = FakeTime()
-    bucket = limiter(directory, fake)
-    bucket.acquire()
-    assert bucket.shared is False
+    directory.mkdir(mode=0o700)
+    owner = os.stat(str(directory)).st_uid
+    monkeypatch.setattr(rate_limit.os, 'geteuid', lambda: owner + 1)  # as if another user had created it first
+    refused(directory, 'owned by another user (uid %d)' % owner, 'Remove it', 'TMPDIR')
     assert os.listdir(str(directory)) == []
 
 
-def test_symlinked_directory_is_not_trusted(tmp_path):
+def test_symlinked_directory_is_refused_with_a_warning(tmp_path):
     real = tmp_path / 'real'
     real.mkdir()
     link = tmp_path / 'link'
     link.symlink_to(real)
-    fake = FakeTime()
-    bucket = limiter(link, fake)
+    refused(link, 'is a symbolic link', 'Remove it')
+    assert os.listdir(str(real)) == []
+
+
+@pytest.mark.parametrize('mode', [0o777, 0o1777, 0o720, 0o702], ids=oct)
+def test_directory_others_may_write_to_is_refused_and_left_alone(tmp_path, mode):
+    directory = directory_with_mode(tmp_path / 'loose', mode)
+    refused(directory, 'writable by other users (mode %04o)' % mode, 'Remove it')
+    assert stat.S_IMODE(os.stat(str(directory)).st_mode) == mode
+    assert os.listdir(str(directory)) == []
+
+
+@pytest.mark.parametrize('mode', [0o755, 0o750, 0o711, 0o705], ids=oct)
+def test_directory_others_may_only_read_is_tightened_to_0700(tmp_path, mode):
+    directory = directory_with_mode(tmp_path / 'readable', mode)
+    warnings = []
+    bucket = limiter(directory, FakeTime(), on_warning=warnings.append)
+    assert bucket.acquire() == 0.0
+    assert bucket.shared is True and warnings == [] and bucket.warning is None
+    assert stat.S_IMODE(os.stat(str(directory)).st_mode) == 0o700
+
+
+def test_a_new_directory_is_created_0700(tmp_path):
+    bucket = limiter(tmp_path / 'new', FakeTime())
     bucket.acquire()
-    assert bucket.shared is False
+    assert stat.S_IMODE(os.stat(str(tmp_path / 'new')).st_mode) == 0o700
+
+
+def test_state_file_owned_by_someone_else_is_refused(tmp_path, monkeypatch):
+    bucket = limiter(tmp_path, FakeTime())
+    bucket.acquire()
+    owner = os.stat(bucket.path).st_uid
+    real_fstat = os.fstat
+
+    def fstat_as_if_planted(descriptor):
+        info = real_fstat(descriptor)
+        if stat.S_ISREG(info.st_mode):
+            return os.stat_result((info.st_mode, info.st_ino, info.st_dev, info.st_nlink, owner + 1) + tuple(info)[5:])
+        return info
+    monkeypatch.setattr(rate_limit.os, 'fstat', fstat_as_if_planted)
+    refused(tmp_path, 'holds a state file %s owned by another user' % bucket.file_name)
+
+
+def test_hard_linked_state_file_is_refused_and_never_written(tmp_path):
+    precious = tmp_path / 'precious.txt'
+    precious.write_text(u'the user\'s own file')
+    directory = tmp_path / 'limiter'
+    directory.mkdir(mode=0o700)
+    os.link(str(precious), str(directory / rate_limit.state_file_name(ACCESS_KEY)))
+    refused(directory, 'not a plain file with one link')
+    assert precious.read_text() == u'the user\'s own file'
+
+
+def test_a_directory_squatting_the_state_file_name_is_reported(tmp_path):
+    (tmp_path / rate_limit.state_file_name(ACCESS_KEY)).mkdir()
+    refused(tmp_path, 'cannot be used (Is a directory)', 'writable')
+
+
+def test_full_disk_is_reported(tmp_path, monkeypatch):
+    def no_space(descriptor, length):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(rate_limit.os, 'ftruncate', no_space)
+    refused(tmp_path, 'cannot be used (No space left on device)')
+
+
+def test_failing_lock_is_reported(tmp_path, monkeypatch):
+    class NoLocks(object):
+        LOCK_EX, LOCK_UN = 2, 8
+
+        @staticmethod
+        def flock(descriptor, operation):
+            raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+    monkeypatch.setattr(rate_limit, 'fcntl', NoLocks)
+    refused(tmp_path, 'could not be locked (No locks available)', 'local file system')
+
+
+def test_platform_without_fcntl_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setattr(rate_limit, 'HAS_FCNTL', False)
+    bucket = refused(tmp_path, 'no fcntl')
+    assert bucket.warning.endswith('(throttled requests are retried).')
+
+
+def test_warning_without_a_callback_is_kept_on_the_limiter(tmp_path):
+    blocker = tmp_path / 'a-file'
+    blocker.write_text(u'x')
+    bucket = limiter(blocker, FakeTime())
+    assert bucket.warning is None
+    bucket.acquire()
+    assert 'is not a directory' in bucket.warning
+
+
+def test_a_working_limiter_never_warns(tmp_path):
+    warnings = []
+    bucket = limiter(tmp_path, FakeTime(), on_warning=warnings.append)
+    for attempt in range(25):
+        bucket.acquire()
+    assert bucket.shared is True and warnings == [] and bucket.warning is None
+
+
+@pytest.mark.parametrize('rate', [float('inf'), float('-inf'), float('nan')])
+def test_a_rate_that_is_not_finite_is_refused(tmp_path, rate):
+    with pytest.raises(ValueError, match='finite'):
+        limiter(tmp_path, FakeTime(), rate=rate)
 
 
 def test_corrupt_state_file_is_treated_as_fresh(tmp_path):
@@ -177,11 +301,55 @@ def test_corrupt_state_file_is_treated_as_fresh(tmp_path):
         state.write('{not json')
     assert bucket.acquire() == 0.0
     assert bucket.shared is True
-    for corrupt in ('{"slots": [1e12]}', '{"slots": ["soon"]}', '{"slots": [NaN]}', '{"slots": 7}', '[1, 2]',
-                    '{"tokens": 3, "updated": 1000.0}'):
+    boot = json.dumps(bucket.boot)
+    for corrupt in ('{"boot": %s, "last_now": 999, "slots": [1e12]}' % boot, '{"boot": %s, "last_now": 999, "slots": ["soon"]}' % boot,
+                    '{"boot": %s, "last_now": 999, "slots": [NaN]}' % boot, '{"boot": %s, "last_now": 999, "slots": 7}' % boot,
+                    '{"boot": %s, "last_now": "x", "slots": [1005]}' % boot, '{"boot": %s, "last_now": NaN, "slots": [1005]}' % boot,
+                    '[1, 2]', '{"tokens": 3, "updated": 1000.0}', '{"slots": [1005, 1005, 1005, 1005, 1005, 1005, 1005, 1005, 1005, 1005]}'):
         with open(bucket.path, 'w') as state:
             state.write(corrupt)  # absurd backlog, garbage, or an older format: start afresh, never a huge sleep
         assert bucket.acquire() == 0.0, corrupt
+
+
+@pytest.mark.parametrize('shared', [True, False], ids=['file', 'per-process'])
+@pytest.mark.parametrize('step', [0.5, 30.0, 59.0])
+def test_clock_stepped_back_under_a_minute_does_not_stall(tmp_path, shared, step):
+    fake = FakeTime()
+    bucket = limiter(tmp_path if shared else tmp_path / 'a-file' / 'sub', fake)
+    if not shared:
+        (tmp_path / 'a-file').write_text(u'x')
+    for attempt in range(10):
+        assert bucket.acquire() == 0.0  # the window is full
+    fake.now -= step
+    assert bucket.acquire() == 0.0
+    assert bucket.shared is shared
+    fake.now += 0.01
+    assert bucket.acquire() == 0.0  # and the window goes on from there, on the new clock
+    assert fake.sleeps == []
+
+
+def test_default_clock_cannot_be_stepped():
+    assert HostRateLimiter(10, ACCESS_KEY).clock is time.monotonic
+
+
+def test_state_from_another_boot_is_dropped(tmp_path):
+    fake = FakeTime()
+    bucket = limiter(tmp_path, fake)
+    future = [fake.now + 5.0] * 10  # a full window, 5 s ahead: what a reboot leaves on the monotonic clock
+    for boot, expected_wait in ((bucket.boot, 5.0 + WINDOW), ('another-boot', 0.0)):
+        with open(bucket.path, 'w') as state:
+            json.dump({'boot': boot, 'last_now': fake.now - 1.0, 'slots': future}, state)
+        assert bucket.acquire() == pytest.approx(expected_wait), boot
+        fake.now = 1000.0
+
+
+def test_boot_id_is_read_from_the_kernel(tmp_path, monkeypatch):
+    source = tmp_path / 'boot_id'
+    source.write_text(u'0f1e2d3c-aaaa-bbbb-cccc-123456789abc\n')
+    monkeypatch.setattr(rate_limit, 'BOOT_ID_PATH', str(source))
+    assert rate_limit.boot_id() == '0f1e2d3c-aaaa-bbbb-cccc-123456789abc'
+    monkeypatch.setattr(rate_limit, 'BOOT_ID_PATH', str(tmp_path / 'absent'))
+    assert rate_limit.boot_id() is None
 
 
 def test_clock_jumping_back_does_not_stall(tmp_path):

@@ -9,7 +9,8 @@ import pytest
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import ERROR_ADVICE
 from ansible_collections.volcengine.cloud.plugins.modules import volc_live_relay_source as module
-from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.relay_source_fake import FakeRelaySourceAPI
+from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.relay_source_fake import (
+    ODD_DESCRIBE_RESULTS, FakeRelaySourceAPI, describe_result)
 
 VHOST, APP = 'push.example.com', 'live'
 
@@ -37,7 +38,9 @@ def test_create_then_noop(run_module, update_mode):
     api = fake(update_mode=update_mode)
     run = run_module(module, args(groups=TWO_GROUPS), api)
     assert run.result['changed'] is True
-    assert run.result['plan'] == {'delete_app': False, 'delete_groups': [], 'send_update': True, 'update_groups': ['relay1', 'relay2']}
+    assert run.result['plan'] == {'writes': [{'action': 'update', 'groups': ['relay1', 'relay2'], 'description': 'update groups relay1, relay2',
+                                              'follow_up': False, 'outcome': 'applied', 'settled_by_read': False}],
+                                  'verify': False, 'update_semantics': 'unknown'}
     assert run.result['actions'] == ['updated groups relay1, relay2']
     assert run.result['relay_source'] == {'vhost': VHOST, 'app': APP, 'groups': TWO_GROUPS}
     assert run.result['request_ids'] == ['req-1', 'req-2']
@@ -56,7 +59,7 @@ def test_check_mode_makes_no_write_and_diff(run_module):
     assert run.result['changed'] is True
     assert api.writes() == []
     assert run.result['actions'] == []
-    assert run.result['plan']['send_update'] is True
+    assert [(write['action'], write['outcome']) for write in run.result['plan']['writes']] == [('update', 'planned')]
     assert run.result['diff'] == {'before': {'vhost': VHOST, 'app': APP, 'groups': [group('relay1')]},
                                   'after': {'vhost': VHOST, 'app': APP, 'groups': TWO_GROUPS}}
     assert api.groups_of(VHOST, APP)[0]['Group'] == 'relay1'
@@ -94,7 +97,7 @@ def test_purge_false_keeps_unlisted_groups(run_module):
 def test_purge_true_deletes_unlisted_group_without_update(run_module):
     api = fake(TWO_GROUPS)
     run = run_module(module, args(groups=TWO_GROUPS[:1]), api)
-    assert run.result['plan'] == {'delete_app': False, 'delete_groups': ['relay2'], 'send_update': False, 'update_groups': []}
+    assert [(write['action'], write['groups']) for write in run.result['plan']['writes']] == [('delete_group', ['relay2'])]
     assert run.result['actions'] == ['deleted group relay2']
     assert [call[0] for call in api.calls] == ['DescribeRelaySourceV3', 'DeleteRelaySourceV3']
 
@@ -102,14 +105,16 @@ def test_purge_true_deletes_unlisted_group_without_update(run_module):
 def test_present_with_empty_groups_deletes_app(run_module):
     api = fake(TWO_GROUPS)
     run = run_module(module, args(groups=[]), api)
-    assert run.result['plan']['delete_app'] is True
+    assert [write['action'] for write in run.result['plan']['writes']] == ['delete_app']
+    assert run.result['actions'] == ["deleted the app's whole configuration (groups relay1, relay2)"]
     assert api.calls[-1] == ('DeleteRelaySourceV3', {'Vhost': VHOST, 'App': APP})
 
 
 @pytest.mark.parametrize('listed, expected_calls, remaining', [
     (None, [('DeleteRelaySourceV3', {'Vhost': VHOST, 'App': APP})], None),
     ([{'name': 'relay2'}], [('DeleteRelaySourceV3', {'Vhost': VHOST, 'App': APP, 'Group': 'relay2'})], ['relay1']),
-    ([{'name': 'relay1'}, {'name': 'relay2'}], [('DeleteRelaySourceV3', {'Vhost': VHOST, 'App': APP})], None),
+    ([{'name': 'relay1'}, {'name': 'relay2'}], [('DeleteRelaySourceV3', {'Vhost': VHOST, 'App': APP, 'Group': 'relay1'}),
+                                                ('DeleteRelaySourceV3', {'Vhost': VHOST, 'App': APP, 'Group': 'relay2'})], None),
     ([{'name': 'nope'}], [], ['relay1', 'relay2']),
 ])
 def test_absent(run_module, listed, expected_calls, remaining):
@@ -136,6 +141,13 @@ def test_absent_nothing_configured(run_module):
     (dict(groups=[{'name': 'a'}]), 'groups[0].servers'),
     (dict(groups=[group('a', params={'port': 1935})]), 'groups[0].servers[0].params.port'),
     (dict(groups=[group('a', *['o%d.example.org' % index for index in range(11)])]), 'groups[0].servers'),
+    (dict(app='live\n'), 'app'),
+    (dict(vhost='push.example.com\n'), 'vhost'),
+    (dict(vhost='v' * 61), 'vhost'),
+    (dict(groups=[group('a', 'x.example.org:19\u00b3')]), 'groups[0].servers[0].domain'),
+    (dict(groups=[group('a', 'x.example.org:\u0661\u0669\u0663\u0665')]), 'groups[0].servers[0].domain'),
+    (dict(groups=[group('a'), {'name': 'b\n', 'servers': [{'domain': 'b.example.org'}]}]), 'groups[1].name'),
+    (dict(groups=[group('a', params={'k': 'v\r\nX: y'})]), 'groups[0].servers[0].params.k'),
 ])
 def test_bad_input_fails_before_any_call(run_module, bad_args, path):
     api = fake()
@@ -172,16 +184,67 @@ def test_error_on_read(run_module, code, status):
 
 
 def test_partial_failure_says_what_was_applied(run_module):
-    api = fake([group('a'), group('b'), group('c'), group('d')])
-    api.fail_next('InternalError', 500, action='UpdateRelaySourceV3')
-    run = run_module(module, args(groups=[group('a'), group('c', 'n.example.org'), group('b')]), api)
+    api = fake([group('a'), group('x'), group('b')])
+    api.fail_next('InvalidParam.BindError', 400, action='UpdateRelaySourceV3')
+    run = run_module(module, args(groups=[group('a'), group('b', 'n.example.org')]), api)
     assert run.failed and run.result['changed'] is True
-    assert run.result['actions'] == ['deleted group b', 'deleted group c', 'deleted group d']
-    assert 'Already applied: deleted group b; deleted group c; deleted group d' in run.result['msg']
-    assert 'Not applied: update groups a, c, b' in run.result['msg']
-    assert 'converges' in run.result['msg']
-    assert run.result['plan']['update_groups'] == ['a', 'c', 'b']
-    assert run.result['request_ids'] == ['req-1', 'req-2', 'req-3', 'req-4', 'req-5']
+    assert run.result['actions'] == ['deleted group x']
+    assert 'Already applied: deleted group x. Not applied: update groups a, b.' in run.result['msg']
+    assert 'converges' in run.result['msg'] and 'No write' not in run.result['msg']
+    assert [write['outcome'] for write in run.result['plan']['writes']] == ['applied', 'failed']
+    assert run.result['request_ids'] == ['req-1', 'req-2', 'req-3']
+
+
+def test_refused_first_write_reports_no_change(run_module):
+    api = fake([group('a')])
+    api.fail_next('InvalidParam.BindError', 400, action='UpdateRelaySourceV3')
+    run = run_module(module, args(groups=[group('a', 'n.example.org')]), api)
+    assert run.failed and run.result['changed'] is False and run.result['actions'] == []
+    assert 'No write was applied (not applied: update groups a); running the task again is safe.' in run.result['msg']
+
+
+@pytest.mark.parametrize('update_mode', ['replace', 'merge'])
+def test_lost_delete_answer_settled_by_a_read_succeeds_with_a_warning(run_module, update_mode):
+    api = fake([group('a'), group('x')], update_mode)
+    api.fail_next('ResourceNotFound', 404, action='DeleteRelaySourceV3', apply=True, attempts=2)
+    run = run_module(module, args(groups=[group('a')]), api)
+    assert not run.failed and run.result['changed'] is True
+    assert run.result['actions'] == ['deleted group x']
+    assert [call[0] for call in api.calls] == ['DescribeRelaySourceV3', 'DeleteRelaySourceV3', 'DescribeRelaySourceV3']
+    warnings = str(run.result['warnings'])  # plain strings before ansible-core 2.19, structured after
+    assert 'DeleteRelaySourceV3 failed: ResourceNotFound' in warnings and '"delete group x" took effect' in warnings
+
+
+def test_lost_answer_that_no_read_can_settle_fails_with_changed_true(run_module):
+    api = fake([group('a'), group('x')])
+    api.fail_next('Timeout', None, action='DeleteRelaySourceV3', apply=True)
+    api.fail_next('ConnectionError', None, action='DescribeRelaySourceV3', skip=1)
+    run = run_module(module, args(groups=[group('a')]), api)
+    assert run.failed and run.result['changed'] is True and run.result['actions'] == []
+    assert run.result['error']['code'] == 'Timeout'
+    assert 'Outcome unknown' in run.result['msg'] and 'delete group x' in run.result['msg']
+    assert 'No write was applied' not in run.result['msg']
+    assert run.result['plan']['writes'][0]['outcome'] == 'unknown'
+
+
+@pytest.mark.parametrize('update_mode, semantics, writes', [
+    ('replace', 'replace', [('update', False)]),
+    ('merge', 'upsert', [('update', False), ('delete_group', True), ('update', True)]),
+])
+def test_reorder_reports_the_semantics_it_saw_and_check_mode_the_first_pass(run_module, update_mode, semantics, writes):
+    reordered = [TWO_GROUPS[1], TWO_GROUPS[0]]
+    api = fake(TWO_GROUPS, update_mode)
+    check = run_module(module, args(groups=reordered), api, check_mode=True)
+    assert check.result['changed'] is True and api.writes() == []
+    assert check.result['plan'] == {'writes': [{'action': 'update', 'groups': ['relay2', 'relay1'], 'description': 'update groups relay2, relay1',
+                                                'follow_up': False, 'outcome': 'planned', 'settled_by_read': False}],
+                                    'verify': True, 'update_semantics': 'unknown'}
+    run = run_module(module, args(groups=reordered), api)
+    assert run.result['changed'] is True and run.result['plan']['update_semantics'] == semantics
+    assert [(write['action'], write['follow_up']) for write in run.result['plan']['writes']] == writes
+    assert all(write['outcome'] == 'applied' for write in run.result['plan']['writes'])
+    assert [item['Group'] for item in api.groups_of(VHOST, APP)] == ['relay2', 'relay1']
+    assert all(names for _action, _body, names in api.names_after_each_write(VHOST, APP))
 
 
 def test_protocol_change_refused_gets_hint(run_module):
@@ -204,3 +267,53 @@ def test_describe_not_found_means_nothing(run_module):
     api.describe_style = 'not_found'
     run = run_module(module, args(groups=[group('g')]), api)
     assert run.result['changed'] is True and api.writes()[0][0] == 'UpdateRelaySourceV3'
+
+
+ODD_IDS = [case[0] for case in ODD_DESCRIBE_RESULTS]
+
+
+@pytest.mark.parametrize('result, path', [case[1:] for case in ODD_DESCRIBE_RESULTS], ids=ODD_IDS)
+@pytest.mark.parametrize('update_mode', ['replace', 'merge'])
+def test_odd_describe_answer_fails_closed_before_any_write(run_module, result, path, update_mode):
+    """Read as "nothing configured", these answers made the next Update (purge_groups=false) wipe relay1/relay2."""
+    api = fake([group('relay1'), group('relay2')], update_mode=update_mode)
+    api.answer_results['DescribeRelaySourceV3'] = result
+    run = run_module(module, args(groups=[group('relay3')], purge_groups=False), api)
+    assert run.failed and api.writes() == []
+    assert [detail['Group'] for detail in api.groups_of(VHOST, APP)] == ['relay1', 'relay2']
+    message = run.result['msg']
+    assert message.startswith('DescribeRelaySourceV3 failed: InvalidResponse: %s ' % path), message
+    assert 'RequestId req-1' in message and ERROR_ADVICE['InvalidResponse'] in message
+    assert run.result['error']['code'] == 'InvalidResponse' and run.result['error']['message'].startswith(path + ' ')
+    assert run.result['request_id'] == 'req-1' and run.result['http_status'] == 200
+    assert run.result['actions'] == [] and run.result['changed'] is False
+    assert 'Traceback' not in message and 'MODULE FAILURE' not in message and 'exception' not in run.result
+
+
+@pytest.mark.parametrize('result, path', [case[1:] for case in ODD_DESCRIBE_RESULTS[:6]], ids=ODD_IDS[:6])
+def test_odd_describe_answer_stops_state_absent_too(run_module, result, path):
+    api = fake([group('relay1'), group('relay2')])
+    api.answer_results['DescribeRelaySourceV3'] = result
+    run = run_module(module, args(state='absent', groups=[{'name': 'relay1'}]), api)
+    assert run.failed and path in run.result['msg'] and api.writes() == []
+
+
+def test_params_sent_as_a_json_string_are_decoded(run_module):
+    api = fake([group('relay1'), group('relay2')])
+    api.answer_results['DescribeRelaySourceV3'] = describe_result(server={'RelaySourceParams': '{"domain": "live.push.net"}'})
+    declared = [group('relay1'), {'name': 'relay2', 'servers': [
+        {'domain': 'a.example.org', 'protocol': 'flv', 'params': {}},
+        {'domain': 'b.example.org', 'protocol': 'rtmp', 'params': {'domain': 'live.push.net'}}]}]
+    run = run_module(module, args(groups=declared), api)
+    assert run.result['changed'] is False and api.writes() == []
+
+
+def test_odd_write_answer_stops_the_remaining_writes(run_module):
+    api = fake([group('a'), group('x'), group('b')])
+    api.answer_results['DeleteRelaySourceV3'] = ['deleted']
+    run = run_module(module, args(groups=[group('a'), group('b', 'n.example.org')]), api)
+    assert run.failed and run.result['changed'] is True
+    assert [action for action, _body in api.writes()] == ['DeleteRelaySourceV3']
+    assert run.result['actions'] == ['deleted group x']
+    assert run.result['msg'].startswith('DeleteRelaySourceV3 failed: InvalidResponse: Result is an array; expected an object')
+    assert 'Already applied: deleted group x. Not applied: update groups a, b.' in run.result['msg']

@@ -5,10 +5,12 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import pytest
+
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import ERROR_ADVICE
 from ansible_collections.volcengine.cloud.plugins.modules import volc_live_relay_source as relay_module
 from ansible_collections.volcengine.cloud.plugins.modules import volc_live_relay_source_info as module
-from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.relay_source_fake import FakeRelaySourceAPI
+from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.relay_source_fake import ODD_DESCRIBE_RESULTS, FakeRelaySourceAPI
 
 VHOST = 'push.example.com'
 
@@ -88,3 +90,24 @@ def test_round_trip_reports_no_change(run_module):
         run = run_module(relay_module, source, api)
         assert run.result['changed'] is False
     assert api.writes() == []
+
+
+@pytest.mark.parametrize('result, path', [case[1:] for case in ODD_DESCRIBE_RESULTS], ids=[case[0] for case in ODD_DESCRIBE_RESULTS])
+def test_odd_answer_is_a_clean_failure(run_module, result, path):
+    api = fake()
+    api.answer_results['DescribeRelaySourceV3'] = result
+    run = run_module(module, {'vhost': VHOST}, api)
+    assert run.failed and run.result['error']['code'] == 'InvalidResponse'
+    assert run.result['msg'].startswith('DescribeRelaySourceV3 failed: InvalidResponse: %s ' % path)
+    assert run.result['request_id'] == 'req-1' and 'RequestId req-1' in run.result['msg']
+    assert run.result['http_status'] == 200 and run.result['relay_sources'] == []
+
+
+@pytest.mark.parametrize('options, path', [({'app': 'live\n'}, 'app'), ({'app': 'live', 'group': 'a\x1b[2J'}, 'group'),
+                                           ({'vhost': 'push.example.com\r'}, 'vhost')])
+def test_bad_filters_make_no_call(run_module, options, path):
+    api = fake()
+    arguments = {'vhost': VHOST}
+    arguments.update(options)
+    run = run_module(module, arguments, api)
+    assert run.failed and run.result['path'] == path and api.calls == []

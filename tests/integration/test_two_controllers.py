@@ -1,0 +1,93 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, volcengine.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Two controllers on one account, as on two AWX execution nodes: each client-side limiter coordinates only its own
+forks, so together they offer the API up to twice its rate, and the retries must absorb the 429s that follow.
+
+Both playbooks run at once against one emulator that allows 10 requests/second per access key, each with 20 forks
+and its own TMPDIR (its own limiter directory: each believes it is alone), default max_retries. The test asserts
+correctness only; the number of 429s is printed and written to <build root>/results/two_controllers.json for
+people (the user guide's sizing advice quotes it)."""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import concurrent.futures
+import json
+import os
+import time
+
+from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator
+from ansible_collections.volcengine.cloud.tests.integration.conftest import COLLECTIONS_ROOT
+from ansible_collections.volcengine.cloud.tests.integration.scenarios import (
+    app_hosts, per_app_task, playbook, server_domains)
+
+API_RATE = 10
+FORKS = 20
+CONTROLLERS = {name: ['%s-app%02d' % (name, number) for number in range(FORKS)] for name in ('node-a', 'node-b')}
+
+
+def start_together(ready, gate):
+    """Tasks that make a play start its real work only once every controller is ready: on a small machine one
+    ansible-playbook may otherwise be done before the other has started."""
+    return [{'name': 'Say this controller is ready', 'ansible.builtin.file': {'path': str(ready), 'state': 'touch'},
+             'run_once': True},
+            {'name': 'Wait for the other controllers', 'ansible.builtin.wait_for': {'path': str(gate), 'timeout': 120},
+             'run_once': True}]
+
+
+def open_gate_when_ready(ready_files, gate, runs):
+    deadline = time.monotonic() + 120
+    while not all(path.exists() for path in ready_files):
+        assert time.monotonic() < deadline and not any(run.done() for run in runs), 'a controller never became ready'
+        time.sleep(0.05)
+    gate.touch()
+
+
+def test_two_controllers_with_their_own_limiters_end_with_every_app_correct(run_playbook, tmp_path):
+    with Emulator(update_mode='replace', rate_limit=API_RATE) as api:
+        gate = tmp_path / 'gate'
+
+        def controller(name):
+            temporary = tmp_path / ('tmp-' + name)
+            temporary.mkdir()
+            tasks = start_together(tmp_path / ('ready-' + name), gate) + [per_app_task()]
+            run = run_playbook(playbook(*tasks, hosts='all'), emulator=api, forks=FORKS,
+                               inventory=app_hosts(CONTROLLERS[name]),
+                               env={'TMPDIR': str(temporary), 'VOLCENGINE_RATE_LIMIT': str(API_RATE)})
+            return run, temporary
+
+        with concurrent.futures.ThreadPoolExecutor(len(CONTROLLERS)) as pool:
+            started = {name: pool.submit(controller, name) for name in CONTROLLERS}
+            open_gate_when_ready([tmp_path / ('ready-' + name) for name in CONTROLLERS], gate, started.values())
+            finished = {name: future.result() for name, future in started.items()}
+        log = api.requests()
+
+        for name, (run, temporary) in finished.items():
+            assert run.rc == 0, run
+            assert (run.failed_count, run.changed_count) == (0, FORKS + 1), run  # + the ready file
+            # Each controller's forks shared one window of their own, in their own TMPDIR.
+            limiter_directory = temporary / ('volcengine-cloud-%d' % os.getuid())
+            assert [path.name.startswith('rate-') for path in limiter_directory.iterdir()] == [True], name
+            for app in CONTROLLERS[name]:
+                assert server_domains(api, app, 'primary') == ['%s-origin.example.org' % app], app
+
+    spans = {}
+    for name, apps in CONTROLLERS.items():
+        times = [entry['time'] for entry in log if isinstance(entry['body'], dict) and entry['body'].get('App') in apps]
+        spans[name] = (min(times), max(times))
+    # Not a timing assertion: only that the two runs did overlap, without which the test would prove nothing.
+    assert spans['node-a'][0] < spans['node-b'][1] and spans['node-b'][0] < spans['node-a'][1], spans
+
+    throttled = [entry for entry in log if entry['http_status'] == 429]
+    report = {
+        'api_rate': API_RATE, 'controllers': len(CONTROLLERS), 'forks_each': FORKS, 'client_rate_limit_each': API_RATE,
+        'requests': len(log), 'throttled_429': len(throttled),
+        'successful': sum(1 for entry in log if entry['http_status'] == 200),
+        'overlap_seconds': min(spans['node-a'][1], spans['node-b'][1]) - max(spans['node-a'][0], spans['node-b'][0]),
+        'api_busy_seconds': max(end for start, end in spans.values()) - min(start for start, end in spans.values()),
+        'failed_tasks': sum(run.failed_count for run, temporary in finished.values()),
+    }
+    print('\ntwo controllers sharing one account: %s' % json.dumps(report, sort_keys=True))
+    results = COLLECTIONS_ROOT / 'results'
+    results.mkdir(exist_ok=True)
+    (results / 'two_controllers.json').write_text(json.dumps(report, indent=2, sort_keys=True) + '\n', encoding='utf-8')
