@@ -31,10 +31,9 @@ try:
 except ImportError:  # pragma: no cover
     HTTPError = HTTPSHandler = Request = build_opener = None
 
+from ansible_collections.volcengine.cloud.tests.emulator.api_model import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, WRITE_ACTIONS
+
 EMULATOR_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'live_emulator.py')
-DEMO_ACCESS_KEY = 'AKLTEMULATORDEMO'
-DEMO_SECRET_KEY = 'emulator-demo-secret'
-WRITE_ACTIONS = ('UpdateRelaySourceV3', 'DeleteRelaySourceV3')
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 5.0
 
@@ -262,7 +261,7 @@ class Emulator(object):
         self.control('DELETE', 'faults')
 
     def settings(self, **kwargs):
-        """Change settings (update_mode, rate_limit, empty_describe, max_clock_skew); returns them all."""
+        """Change settings (see api_model.DEFAULT_SETTINGS); returns them all."""
         if not kwargs:
             return self.control('GET', 'settings')
         return self.control('PUT', 'settings', kwargs)

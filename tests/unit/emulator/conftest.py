@@ -16,6 +16,7 @@ from volcengine.auth.SignParam import SignParam
 from volcengine.auth.SignerV4 import SignerV4
 from volcengine.Credentials import Credentials
 
+from ansible_collections.volcengine.cloud.tests.emulator.api_model import DEFAULT_SETTINGS
 from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator
 
 VERSION = '2023-01-01'
@@ -112,7 +113,7 @@ def shared_emulator():
 def emu(shared_emulator):
     """The module's emulator, reset to an empty state with default settings."""
     shared_emulator.clear_faults()
-    shared_emulator.settings(update_mode='replace', rate_limit=0, empty_describe='list', max_clock_skew=900)
+    shared_emulator.settings(**dict(DEFAULT_SETTINGS, rate_limit=0))
     shared_emulator.set_state([])
     shared_emulator.clear_requests()
     return shared_emulator

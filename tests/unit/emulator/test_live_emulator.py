@@ -14,7 +14,7 @@ from collections import OrderedDict
 import pytest
 import requests
 
-from ansible_collections.volcengine.cloud.tests.emulator import live_emulator
+from ansible_collections.volcengine.cloud.tests.emulator import api_model, signature_check
 from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator, EmulatorError
 from ansible_collections.volcengine.cloud.tests.unit.emulator.conftest import SDKClient
 
@@ -70,7 +70,7 @@ def test_known_answer_vector_from_signing_doc():
                'x-content-sha256': '6f05451c4f3fd6d5efbe9e8d35947159dc3678d624cebd5839e3a20631047d75', 'x-date': '20240102T030405Z'}
     body = (b'{"Vhost":"push.example.com","App":"live","GroupDetails":[{"Group":"relay1","Servers":[{"RelaySourceProtocol":"rtmp",'
             b'"RelaySourceDomain":"example.org","RelaySourceParams":{"key1":"value1"}}]}]}')
-    signature, signed = live_emulator.compute_signature(
+    signature, signed = signature_check.compute_signature(
         'POST', '/', {'Action': ['UpdateRelaySourceV3'], 'Version': ['2023-01-01']}, sorted(headers), headers, body,
         'c2VjcmV0ZXhhbXBsZQ==', '20240102T030405Z', 'cn-north-1', 'live')
     assert signed == 'content-type;host;x-content-sha256;x-date'
@@ -85,7 +85,7 @@ def test_one_changed_body_byte_is_rejected(emu, client):
     # even with X-Content-Sha256 fixed up, the signature no longer matches
     url, headers, data = client.prepare(DESCRIBE, {'Vhost': VHOST})
     data = data.replace(b'push', b'pusH')
-    headers['X-Content-Sha256'] = live_emulator.SDKUtil.sha256(data)
+    headers['X-Content-Sha256'] = signature_check.SDKUtil.sha256(data)
     reply = client.send(url, headers, data)
     assert (reply.status, reply.code) == (401, 'SignatureDoesNotMatch')
     assert [entry['signature_valid'] for entry in emu.requests()] == [False, False]
@@ -311,8 +311,8 @@ def test_valid_domains_are_accepted(emu, client):
                                     '\u4f8b.example.org', '[::1]\n', '[::1]:1\u0669', 'fe80::1%eth0', 'o.example.org:0',
                                     'o.example.org:65536', 'o.example.org:123456', ':1935', 'o..example.org'])
 def test_emulator_domain_pattern_is_whole_string_ascii(domain):
-    with pytest.raises(live_emulator.APIError) as raised:
-        live_emulator.validate_domain(domain, 'GroupDetails[0].Servers[0]')
+    with pytest.raises(api_model.APIError) as raised:
+        api_model.validate_domain(domain, 'GroupDetails[0].Servers[0]')
     assert raised.value.code == 'InvalidParam'
 
 
@@ -324,11 +324,11 @@ def test_emulator_domain_pattern_is_whole_string_ascii(domain):
 def test_emulator_vhost_and_app_patterns(vhost, app, valid):
     body = {'Vhost': vhost, 'App': app}
     if valid:
-        assert (live_emulator._vhost(body), live_emulator._app(body)) == (vhost, app)
+        assert (api_model.validate_vhost(body), api_model.validate_app(body)) == (vhost, app)
     else:
-        with pytest.raises(live_emulator.APIError):
-            live_emulator._vhost(body)
-            live_emulator._app(body)
+        with pytest.raises(api_model.APIError):
+            api_model.validate_vhost(body)
+            api_model.validate_app(body)
 
 
 def test_unknown_action_and_version(emu, client):
@@ -497,6 +497,64 @@ def test_raw_fault_answers_the_given_body_verbatim(emu, client):
         emu.inject_fault(kind='error', body={})
 
 
+def test_skip_lets_matching_requests_through_first(emu, client):
+    emu.inject_fault(kind='error', code='InternalError', skip=2, actions=[DESCRIBE])
+    assert [client.describe(VHOST).code for _attempt in range(4)] == [None, None, 'InternalError', None]
+    client.update(VHOST, 'live', [group('a')])
+    assert [entry['fault'] for entry in emu.requests()] == [None, None, 'error', None, None]
+
+
+def test_error_fault_with_apply_answers_the_error_after_the_write_took_effect(emu, client):
+    emu.inject_fault(kind='error', status=504, code='InternalServiceTimeout', apply=True, actions=[UPDATE])
+    reply = client.update(VHOST, 'live', [group('a')])
+    assert (reply.status, reply.code) == (504, 'InternalServiceTimeout')
+    assert group_names(emu) == ['a'], 'the gateway gave up after the backend applied the write'
+    emu.inject_fault(kind='commonerr', apply=True, actions=[DELETE])
+    reply = client.delete(VHOST, 'live', 'nope')
+    assert (reply.status, reply.code) == (404, 'ResourceNotFound'), 'a refused write gets its own refusal'
+    with pytest.raises(EmulatorError, match='apply'):
+        emu.inject_fault(kind='drop', apply=True)
+
+
+def test_result_fault_runs_the_action_and_answers_the_given_result(emu, client):
+    emu.inject_fault(kind='result', result=['odd'], actions=[UPDATE])
+    emu.inject_fault(kind='result', result=None, actions=[DESCRIBE])
+    reply = client.update(VHOST, 'live', [group('a')])
+    assert reply.status == 200 and reply.error is None and reply.json['Result'] == ['odd']
+    assert group_names(emu) == ['a']
+    reply = client.describe(VHOST)
+    assert reply.status == 200 and 'Result' not in reply.json
+    assert [entry['fault'] for entry in emu.requests()] == ['result', 'result']
+    with pytest.raises(EmulatorError, match='result'):
+        emu.inject_fault(kind='result')
+
+
+def test_loose_describe_filter_lists_more_apps_than_asked(emu, client):
+    for app in ('live', 'live2', 'LIVE', 'other'):
+        client.update(VHOST, app, [group('a')])
+    assert [c['App'] for c in client.describe(VHOST, app='live').json['Result']['RelaySourceConfigList']] == ['live']
+    emu.settings(describe_filter='loose')
+    listed = client.describe(VHOST, app='live').json['Result']['RelaySourceConfigList']
+    assert [c['App'] for c in listed] == ['live', 'live2', 'LIVE']
+
+
+def test_log_state_after_records_the_state_each_applied_write_left(emu, client):
+    emu.settings(log_state_after=True)
+    client.update(VHOST, 'live', [group('a'), group('b')])
+    client.describe(VHOST)
+    client.delete(VHOST, 'live', 'nope')
+    emu.inject_fault(kind='drop_after', actions=[DELETE])
+    with pytest.raises(requests.exceptions.ConnectionError):
+        client.delete(VHOST, 'live', 'a')
+    log = emu.requests()
+    assert [[g['Group'] for g in entry['state_after'][0]['GroupDetails']] for entry in log if 'state_after' in entry] == [
+        ['a', 'b'], ['b']], 'only writes that were applied, a lost answer included'
+    assert 'state_after' not in log[1] and 'state_after' not in log[2]
+    emu.settings(log_state_after=False)
+    client.update(VHOST, 'live', [group('c')])
+    assert 'state_after' not in emu.requests()[-1]
+
+
 def test_bad_control_requests_are_refused(emu):
     with pytest.raises(EmulatorError, match='kind'):
         emu.inject_fault(kind='explode')
@@ -549,9 +607,9 @@ def test_start_failure_is_reported_with_stderr(tmp_path):
 
 
 def test_compute_signature_fallback_for_headers_the_sdk_does_not_select():
-    headers = OrderedDict([('host', '127.0.0.1:80'), ('user-agent', 'x'), ('x-content-sha256', live_emulator.SDKUtil.sha256(b'')),
+    headers = OrderedDict([('host', '127.0.0.1:80'), ('user-agent', 'x'), ('x-content-sha256', signature_check.SDKUtil.sha256(b'')),
                            ('x-date', '20240102T030405Z')])
-    signature, signed = live_emulator.compute_signature('POST', '/', {'Action': ['A']}, list(headers), headers, b'', 'sk',
-                                                        '20240102T030405Z', 'cn-north-1', 'live')
+    signature, signed = signature_check.compute_signature('POST', '/', {'Action': ['A']}, list(headers), headers, b'', 'sk',
+                                                          '20240102T030405Z', 'cn-north-1', 'live')
     assert signed == 'host;user-agent;x-content-sha256;x-date'
     assert re.match(r'^[0-9a-f]{64}$', signature)

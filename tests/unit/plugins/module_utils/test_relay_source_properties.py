@@ -17,7 +17,7 @@ from hypothesis import given, settings, strategies as st
 
 from ansible_collections.volcengine.cloud.plugins.module_utils import relay_source as rs
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineResponseError
-from ansible_collections.volcengine.cloud.tests.emulator import live_emulator
+from ansible_collections.volcengine.cloud.tests.emulator import api_model
 from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.relay_source_fake import FakeResponse
 
 # database=None: nothing is written into the source tree; deadline=None: a loaded 2-core machine is slow.
@@ -191,7 +191,7 @@ def test_generated_app_is_refused_or_follows_the_rule(app):
     if refusal(lambda: rs.validate_app(app), 'app'):
         return
     assert 1 <= len(app) <= 30 and set(app) <= NAME_CHARACTERS
-    assert live_emulator._app({'App': app}) == app
+    assert api_model.validate_app({'App': app}) == app
 
 
 @INPUTS
@@ -201,7 +201,7 @@ def test_generated_vhost_is_refused_or_follows_the_sdk_rule(vhost):
     if refusal(lambda: rs.validate_vhost(vhost), 'vhost'):
         return
     assert 1 <= len(vhost) <= 60 and set(vhost) <= NAME_CHARACTERS
-    assert live_emulator._vhost({'Vhost': vhost}) == vhost
+    assert api_model.validate_vhost({'Vhost': vhost}) == vhost
 
 
 def _port_of(domain):
@@ -222,7 +222,7 @@ def test_generated_domain_is_refused_or_printable_ascii_with_an_ascii_port(domai
     port = _port_of(sent)
     if port is not None:
         assert port and set(port) <= set(string.digits) and 1 <= int(port) <= 65535
-    live_emulator.validate_domain(sent, 'GroupDetails[0].Servers[0]')
+    api_model.validate_domain(sent, 'GroupDetails[0].Servers[0]')
 
 
 @INPUTS
@@ -233,7 +233,7 @@ def test_generated_group_name_is_refused_or_visible_text(name):
     assert name.strip() == name and name
     assert not any(unicodedata.category(character) in FORBIDDEN_CATEGORIES for character in name)
     body = {'GroupDetails': [{'Group': name, 'Servers': [{'RelaySourceDomain': 'a.example.org', 'RelaySourceProtocol': 'rtmp'}]}]}
-    assert live_emulator.validate_group_details(body)[0]['Group'] == name
+    assert api_model.validate_group_details(body)[0]['Group'] == name
 
 
 @INPUTS

@@ -1,0 +1,763 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, volcengine.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The Volcengine Live relay-source API as an in-memory model, without HTTP (test-only).
+
+``LiveAPIModel.answer`` takes one request (action, version, body) from arrival to answer: throttling, the queued
+faults, validation, the action on the state, and the request log; it returns a ``Reply`` (HTTP status and the
+envelope, or no answer at all). live_emulator.py serves it over HTTP, with the signature check of
+signature_check.py in front; unit tests drive it in-process (tests/unit/model_client.py).
+
+This is the tests' oracle: its rules are written from the API documentation, never imported from plugins/.
+docs/developing.md, section "The emulator (tests/emulator/)", is the contract.
+"""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import collections
+import copy
+import itertools
+import json
+import os
+import random
+import re
+import tempfile
+import threading
+import time
+import traceback
+
+SERVICE = 'live'
+REGION = 'cn-north-1'
+API_VERSION = '2023-01-01'
+ACTION_UPDATE = 'UpdateRelaySourceV3'
+ACTION_DESCRIBE = 'DescribeRelaySourceV3'
+ACTION_DELETE = 'DeleteRelaySourceV3'
+ACTIONS = (ACTION_UPDATE, ACTION_DESCRIBE, ACTION_DELETE)
+WRITE_ACTIONS = (ACTION_UPDATE, ACTION_DELETE)
+
+# The emulator's built-in key (the only one it accepts unless given a credentials file); the demo, the guide and
+# the harness use it from here.
+DEMO_ACCESS_KEY = 'AKLTEMULATORDEMO'
+DEMO_SECRET_KEY = 'emulator-demo-secret'
+
+UPDATE_MODES = ('replace', 'merge')
+EMPTY_DESCRIBE_MODES = ('list', 'missing', 'notfound')
+DESCRIBE_FILTERS = ('exact', 'loose')
+FAULT_KINDS = ('error', 'delay', 'drop', 'drop_after', 'html', 'commonerr', 'raw', 'result')
+FAULT_FIELDS = ('kind', 'count', 'skip', 'status', 'code', 'message', 'delay', 'actions', 'retry_after', 'apply', 'body',
+                'result')
+DEFAULT_SETTINGS = {'update_mode': 'replace', 'rate_limit': 10.0, 'empty_describe': 'list', 'max_clock_skew': 900.0,
+                    'describe_filter': 'exact', 'log_state_after': False}
+
+# Whole-string patterns, used with fullmatch; ASCII only (a "$" would accept a trailing newline, "\d" any
+# Unicode digit, which int() then reads).
+VHOST_RE = re.compile(r'[A-Za-z0-9_.-]{1,60}', re.ASCII)
+APP_RE = re.compile(r'[A-Za-z0-9_.-]{1,30}', re.ASCII)
+# Labels may hold "_" (DNS allows it, and nothing in the API documentation forbids it).
+_LABEL = r'[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?'
+HOST_RE = re.compile(r'%s(?:\.%s)*\.?(?::([0-9]{1,5}))?' % (_LABEL, _LABEL), re.ASCII)
+IPV6_RE = re.compile(r'\[[0-9A-Fa-f:.]+\](?::([0-9]{1,5}))?', re.ASCII)
+BARE_IPV6_RE = re.compile(r'[0-9A-Fa-f]*(?::[0-9A-Fa-f.]*){2,}', re.ASCII)
+MAX_SERVERS = 10
+
+# Numeric codes of Volcengine's common (gateway) errors, sent as Error.CodeN when known.
+CODE_N = {
+    'MissingParameter': 100002,
+    'MissingAuthenticationToken': 100003,
+    'MissingRequestInfo': 100004,
+    'MissingSignature': 100005,
+    'InvalidTimestamp': 100006,
+    'ServiceNotFound': 100007,
+    'InvalidActionOrVersion': 100008,
+    'InvalidAccessKey': 100009,
+    'SignatureDoesNotMatch': 100010,
+    'LackPolicy': 100012,
+    'AccessDenied': 100013,
+    'InternalError': 100014,
+    'InternalServiceError': 100015,
+    'InternalServiceTimeout': 100016,
+    'ServiceUnavailableTemp': 100017,
+    'FlowLimitExceeded': 100018,
+}
+
+BIND_ERROR_MESSAGE = 'Request parameter error, please check input data'
+JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
+
+HTML_PAGE = (
+    '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n'
+    '<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>emulated gateway</center>\r\n'
+    '</body>\r\n</html>\r\n'
+)
+
+
+class APIError(Exception):
+    """An error answered in the API's envelope."""
+
+    def __init__(self, status, code, message, headers=None):
+        super(APIError, self).__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+
+class ControlError(Exception):
+    """A bad control request (the HTTP control interface answers it as {"error": message})."""
+
+    def __init__(self, status, message):
+        super(ControlError, self).__init__(message)
+        self.status = status
+        self.message = message
+
+
+def invalid_param(message):
+    return APIError(400, 'InvalidParam', message)
+
+
+def bind_error(message):
+    return APIError(400, 'InvalidParam.BindError', '%s: %s' % (BIND_ERROR_MESSAGE, message))
+
+
+_REQUEST_BASE = random.randint(10 ** 12, 9 * 10 ** 13)
+
+
+def new_request_id(seq):
+    """A unique id shaped like the real ones: 14-digit UTC timestamp, 15 digits, 4 hex characters."""
+    stamp = time.strftime('%Y%m%d%H%M%S', time.gmtime())
+    return '%s%015d%04X' % (stamp, _REQUEST_BASE + seq, random.randint(0, 0xFFFF))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# State shape and validation
+
+
+def _require_type(value, kind, where, error=bind_error):
+    if not isinstance(value, kind):
+        names = {str: 'a string', list: 'an array', dict: 'an object'}
+        raise error('%s must be %s' % (where, names.get(kind, kind.__name__)))
+    return value
+
+
+def normalise_state(document):
+    """Check the loose shape of a {"RelaySourceConfigList": [...]} document (or of the bare list); return a clean copy.
+
+    Used for --state files and set_state: only structure is checked (so odd states, e.g. a vhost-wide config with
+    App "", can be seeded), parameter values are turned into strings.
+    """
+    def fail(message):
+        return ControlError(400, message)
+
+    if isinstance(document, list):
+        configs = document
+    else:
+        _require_type(document, dict, 'state', fail)
+        configs = document.get('RelaySourceConfigList', [])
+        if configs is None:
+            configs = []
+    _require_type(configs, list, 'RelaySourceConfigList', fail)
+    result = []
+    for index, config in enumerate(configs):
+        where = 'RelaySourceConfigList[%d]' % index
+        _require_type(config, dict, where, fail)
+        groups = config.get('GroupDetails') or []
+        _require_type(groups, list, where + '.GroupDetails', fail)
+        clean_groups = []
+        for group_index, group in enumerate(groups):
+            group_where = '%s.GroupDetails[%d]' % (where, group_index)
+            _require_type(group, dict, group_where, fail)
+            servers = group.get('Servers') or []
+            _require_type(servers, list, group_where + '.Servers', fail)
+            clean_servers = []
+            for server_index, server in enumerate(servers):
+                server_where = '%s.Servers[%d]' % (group_where, server_index)
+                _require_type(server, dict, server_where, fail)
+                params = server.get('RelaySourceParams') or {}
+                _require_type(params, dict, server_where + '.RelaySourceParams', fail)
+                clean_servers.append(collections.OrderedDict([
+                    ('RelaySourceDomain', str(server.get('RelaySourceDomain', ''))),
+                    ('RelaySourceProtocol', str(server.get('RelaySourceProtocol', ''))),
+                    ('RelaySourceParams', dict((str(k), _stringify(v)) for k, v in params.items())),
+                ]))
+            clean_groups.append(collections.OrderedDict([('Group', str(group.get('Group', ''))), ('Servers', clean_servers)]))
+        result.append(collections.OrderedDict([
+            ('Vhost', str(config.get('Vhost', ''))),
+            ('App', str(config.get('App', ''))),
+            ('GroupDetails', clean_groups),
+        ]))
+    return result
+
+
+def _stringify(value):
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if value is None:
+        return ''
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, separators=(',', ':'))
+    return str(value)
+
+
+def validate_domain(domain, where):
+    if '://' in domain:
+        raise invalid_param('%s.RelaySourceDomain must not contain a scheme: %r' % (where, domain))
+    if '/' in domain or '?' in domain or '#' in domain:
+        raise invalid_param('%s.RelaySourceDomain must not contain a path: %r' % (where, domain))
+    match = HOST_RE.fullmatch(domain) or IPV6_RE.fullmatch(domain)
+    if match:
+        port = match.group(1)
+    elif BARE_IPV6_RE.fullmatch(domain):
+        port = None
+    else:
+        raise invalid_param('%s.RelaySourceDomain is not a valid domain name, IP address or host:port: %r' % (where, domain))
+    if port is not None and not 1 <= int(port) <= 65535:
+        raise invalid_param('%s.RelaySourceDomain has an invalid port: %r' % (where, domain))
+
+
+def _optional_string(body, name):
+    value = body.get(name)
+    if value is None:
+        return None
+    return _require_type(value, str, name)
+
+
+def _required_string(body, name):
+    value = _optional_string(body, name)
+    if not value:
+        raise invalid_param('%s is required' % name)
+    return value
+
+
+def validate_vhost(body):
+    vhost = _required_string(body, 'Vhost')
+    if not VHOST_RE.fullmatch(vhost):
+        raise invalid_param('Vhost must be 1 to 60 letters, digits, "_", "-" or ".": %r' % vhost)
+    return vhost
+
+
+def validate_app(body, required=True):
+    app = _required_string(body, 'App') if required else _optional_string(body, 'App')
+    if app and not APP_RE.fullmatch(app):
+        raise invalid_param('App must be 1 to 30 letters, digits, "_", "-" or ".": %r' % app)
+    return app
+
+
+def validate_group_details(body):
+    groups = body.get('GroupDetails')
+    if groups is None:
+        raise invalid_param('GroupDetails is required')
+    _require_type(groups, list, 'GroupDetails')
+    if not groups:
+        raise invalid_param('GroupDetails must not be empty')
+    clean = []
+    seen = set()
+    for group_index, group in enumerate(groups):
+        where = 'GroupDetails[%d]' % group_index
+        _require_type(group, dict, where)
+        name = group.get('Group')
+        if name is not None:
+            _require_type(name, str, where + '.Group')
+        if not name:
+            raise invalid_param('%s.Group is required' % where)
+        if name in seen:
+            raise invalid_param('%s.Group %r appears more than once' % (where, name))
+        seen.add(name)
+        servers = group.get('Servers')
+        if servers is None:
+            raise invalid_param('%s.Servers is required' % where)
+        _require_type(servers, list, where + '.Servers')
+        if not servers:
+            raise invalid_param('%s.Servers must not be empty' % where)
+        if len(servers) > MAX_SERVERS:
+            raise invalid_param('%s.Servers has %d entries; at most %d origin addresses are allowed' % (where, len(servers), MAX_SERVERS))
+        clean_servers = []
+        for server_index, server in enumerate(servers):
+            server_where = '%s.Servers[%d]' % (where, server_index)
+            _require_type(server, dict, server_where)
+            domain = server.get('RelaySourceDomain')
+            if domain is not None:
+                _require_type(domain, str, server_where + '.RelaySourceDomain')
+            if not domain:
+                raise invalid_param('%s.RelaySourceDomain is required' % server_where)
+            validate_domain(domain, server_where)
+            protocol = server.get('RelaySourceProtocol')
+            if protocol is not None:
+                _require_type(protocol, str, server_where + '.RelaySourceProtocol')
+            if not protocol:
+                raise invalid_param('%s.RelaySourceProtocol is required' % server_where)
+            if protocol not in ('rtmp', 'flv'):
+                raise invalid_param('%s.RelaySourceProtocol must be "rtmp" or "flv", not %r' % (server_where, protocol))
+            params = server.get('RelaySourceParams')
+            if params is None:
+                params = {}
+            _require_type(params, dict, server_where + '.RelaySourceParams')
+            for key, value in params.items():
+                if not isinstance(value, str):
+                    raise bind_error('%s.RelaySourceParams[%r] must be a string' % (server_where, key))
+            clean_servers.append(collections.OrderedDict([
+                ('RelaySourceDomain', domain), ('RelaySourceProtocol', protocol), ('RelaySourceParams', dict(params)),
+            ]))
+        clean.append(collections.OrderedDict([('Group', name), ('Servers', clean_servers)]))
+    return clean
+
+
+def _parse_body(body):
+    """(the parsed JSON body or ValueError when it is not JSON, what the log shows: the JSON or the raw text)."""
+    text = body.decode('utf-8', 'replace') if isinstance(body, bytes) else body
+    if not text.strip():
+        return None, text
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return ValueError, text
+    return parsed, parsed
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Answers
+
+
+def envelope(request_id, action, version, result=None, error=None):
+    metadata = collections.OrderedDict([
+        ('RequestId', request_id), ('Action', action or ''), ('Version', version or ''),
+        ('Service', SERVICE), ('Region', REGION),
+    ])
+    if error is not None:
+        code, message = error
+        error_body = collections.OrderedDict([('Code', code)])
+        if code in CODE_N:
+            error_body['CodeN'] = CODE_N[code]
+        error_body['Message'] = message
+        metadata['Error'] = error_body
+    document = collections.OrderedDict([('ResponseMetadata', metadata)])
+    if result is not None:
+        document['Result'] = result
+    return document
+
+
+class Reply(object):
+    """The model's answer to one request.
+
+    ``status`` is the HTTP status, None when the connection is to be closed without an answer (drop, drop_after).
+    ``document`` is the JSON to send (the envelope, or a raw fault's body), ``text`` the body when it is not JSON
+    (an html fault). For an envelope, ``request_id``, ``error`` ((code, message) or None) and ``result`` repeat its
+    content; ``raw`` is true for raw and html faults, whose body is not the model's envelope. ``waited`` is how
+    many seconds the model held the request (delay faults) before answering.
+    """
+
+    def __init__(self, status, document=None, text=None, content_type=JSON_CONTENT_TYPE, headers=None, waited=0.0):
+        self.status = status
+        self.document = document
+        self.text = text
+        self.content_type = content_type
+        self.headers = headers or {}
+        self.waited = waited
+        self.raw = False
+        self.request_id = None
+        self.error = None
+        self.result = None
+
+    def __repr__(self):
+        return 'Reply(status=%r, document=%r, text=%r)' % (self.status, self.document, self.text)
+
+
+class TokenBucket(object):
+    def __init__(self, rate, clock):
+        self.rate = float(rate)
+        self.capacity = max(1.0, self.rate)
+        self.tokens = self.capacity
+        self.clock = clock
+        self.stamp = clock()
+
+    def take(self):
+        now = self.clock()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return True
+        return False
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The model
+
+
+class LiveAPIModel(object):
+    """The relay-source state, the settings, the queued faults and the request log, and how a request changes them.
+
+    ``state``: an initial {"RelaySourceConfigList": [...]} document or list (see normalise_state); ``state_file``
+    is loaded when present and rewritten after every change. ``settings``: any of DEFAULT_SETTINGS. ``sleep`` holds
+    a request for a delay fault (in-process callers pass one that only counts). ``request_id(seq)`` makes the
+    RequestId of the seq-th request logged.
+    """
+
+    def __init__(self, state=None, state_file=None, sleep=time.sleep, request_id=new_request_id, **settings):
+        self.lock = threading.RLock()
+        self.state_file = state_file
+        self.sleep = sleep
+        self.new_request_id = request_id
+        self.settings = dict(DEFAULT_SETTINGS)
+        self.update_settings(settings)
+        self.configs = []
+        self.log = []
+        self.faults = []
+        self.buckets = {}
+        self.seq = itertools.count(1)
+        if state is not None:
+            self.configs = normalise_state(state)
+        elif state_file and os.path.exists(state_file) and os.path.getsize(state_file):
+            with open(state_file, 'r') as handle:
+                self.configs = normalise_state(json.load(handle))
+
+    # -- state -------------------------------------------------------------------------------------------
+
+    def state_document(self):
+        with self.lock:
+            return {'RelaySourceConfigList': copy.deepcopy(self.configs)}
+
+    def set_state(self, document):
+        configs = normalise_state(document)
+        with self.lock:
+            self.configs = configs
+            self.persist()
+
+    def persist(self):
+        if not self.state_file:
+            return
+        directory = os.path.dirname(os.path.abspath(self.state_file))
+        handle, temporary = tempfile.mkstemp(prefix='.emulator-state-', dir=directory)
+        try:
+            with os.fdopen(handle, 'w') as stream:
+                json.dump({'RelaySourceConfigList': self.configs}, stream, indent=2, sort_keys=False)
+                stream.write('\n')
+            os.replace(temporary, self.state_file)
+        except BaseException:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+            raise
+
+    # -- settings ----------------------------------------------------------------------------------------
+
+    def get_settings(self):
+        with self.lock:
+            return dict(self.settings)
+
+    def update_settings(self, changes):
+        if not isinstance(changes, dict):
+            raise ControlError(400, 'settings must be a JSON object')
+        new = self.get_settings()
+        choices = {'update_mode': UPDATE_MODES, 'empty_describe': EMPTY_DESCRIBE_MODES, 'describe_filter': DESCRIBE_FILTERS}
+        for name, value in changes.items():
+            if name in choices:
+                if value not in choices[name]:
+                    raise ControlError(400, '%s must be one of %s' % (name, ', '.join(choices[name])))
+            elif name in ('rate_limit', 'max_clock_skew'):
+                if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                    raise ControlError(400, '%s must be a number >= 0' % name)
+                value = float(value)
+            elif name == 'log_state_after':
+                if not isinstance(value, bool):
+                    raise ControlError(400, 'log_state_after must be true or false')
+            else:
+                raise ControlError(400, 'unknown setting %r (known: %s)' % (name, ', '.join(sorted(DEFAULT_SETTINGS))))
+            new[name] = value
+        with self.lock:
+            if new['rate_limit'] != self.settings['rate_limit']:
+                self.buckets = {}
+            self.settings = new
+            return dict(new)
+
+    # -- faults ------------------------------------------------------------------------------------------
+
+    def add_fault(self, spec):
+        if not isinstance(spec, dict):
+            raise ControlError(400, 'a fault must be a JSON object')
+        unknown = sorted(set(spec) - set(FAULT_FIELDS))
+        if unknown:
+            raise ControlError(400, 'unknown fault field(s) %s (known: %s)' % (', '.join(unknown), ', '.join(FAULT_FIELDS)))
+        kind = spec.get('kind')
+        if kind not in FAULT_KINDS:
+            raise ControlError(400, 'kind must be one of %s' % ', '.join(FAULT_KINDS))
+        fault = {
+            'kind': kind,
+            'count': spec.get('count', 1),
+            'skip': spec.get('skip', 0),
+            'status': spec.get('status', {'error': 500, 'html': 502, 'commonerr': 200, 'raw': 200}.get(kind)),
+            'code': spec.get('code', {'error': 'InternalError', 'commonerr': 'CommonErr'}.get(kind)),
+            'message': spec.get('message'),
+            'delay': spec.get('delay', 1.0 if kind == 'delay' else 0.0),
+            'actions': spec.get('actions'),
+            'retry_after': spec.get('retry_after'),
+            'apply': spec.get('apply', False),
+        }
+        for field, kinds in (('body', ('raw',)), ('result', ('result',))):
+            if field in spec and kind not in kinds:
+                raise ControlError(400, '%s is only used by a %s fault' % (field, ' or '.join(kinds)))
+            if kind in kinds:
+                if field not in spec:
+                    raise ControlError(400, 'a %s fault needs "%s": the JSON value to answer with' % (kind, field))
+                fault[field] = spec[field]
+        for field in ('count', 'skip'):
+            smallest = 1 if field == 'count' else 0
+            if isinstance(fault[field], bool) or not isinstance(fault[field], int) or fault[field] < smallest:
+                raise ControlError(400, '%s must be an integer >= %d' % (field, smallest))
+        if fault['status'] is not None and (isinstance(fault['status'], bool) or not isinstance(fault['status'], int)
+                                            or not 100 <= fault['status'] <= 599):
+            raise ControlError(400, 'status must be an HTTP status code')
+        if fault['code'] is not None and not isinstance(fault['code'], str):
+            raise ControlError(400, 'code must be a string')
+        if fault['message'] is not None and not isinstance(fault['message'], str):
+            raise ControlError(400, 'message must be a string')
+        if isinstance(fault['delay'], bool) or not isinstance(fault['delay'], (int, float)) or fault['delay'] < 0:
+            raise ControlError(400, 'delay must be a number of seconds >= 0')
+        if fault['actions'] is not None:
+            if isinstance(fault['actions'], str):
+                fault['actions'] = [fault['actions']]
+            if not isinstance(fault['actions'], list) or not all(isinstance(a, str) for a in fault['actions']):
+                raise ControlError(400, 'actions must be a list of action names')
+        if fault['retry_after'] is not None and (isinstance(fault['retry_after'], bool)
+                                                 or not isinstance(fault['retry_after'], (int, float))):
+            raise ControlError(400, 'retry_after must be a number of seconds')
+        if not isinstance(fault['apply'], bool) or (fault['apply'] and kind not in ('error', 'commonerr')):
+            raise ControlError(400, 'apply must be true or false, and only an error or commonerr fault uses it')
+        with self.lock:
+            self.faults.append(fault)
+            return {'queued': dict(fault), 'faults': copy.deepcopy(self.faults)}
+
+    def list_faults(self):
+        with self.lock:
+            return copy.deepcopy(self.faults)
+
+    def clear_faults(self):
+        with self.lock:
+            self.faults = []
+
+    def take_fault(self, action):
+        """The first queued fault matching ``action`` (FIFO) that has no request left to skip, its count
+        consumed; None when none matches. A matching fault with ``skip`` left lets this request pass."""
+        with self.lock:
+            for index, fault in enumerate(self.faults):
+                if fault['actions'] is None or action in fault['actions']:
+                    if fault['skip']:
+                        fault['skip'] -= 1
+                        continue
+                    fault['count'] -= 1
+                    if fault['count'] <= 0:
+                        del self.faults[index]
+                    return dict(fault)
+        return None
+
+    # -- request log -------------------------------------------------------------------------------------
+
+    def record(self, entry):
+        with self.lock:
+            entry['seq'] = next(self.seq)
+            self.log.append(entry)
+
+    def update_entry(self, entry, **fields):
+        with self.lock:
+            entry.update(fields)
+
+    def requests(self):
+        with self.lock:
+            return copy.deepcopy(self.log)
+
+    def clear_requests(self):
+        with self.lock:
+            self.log = []
+
+    # -- throttling --------------------------------------------------------------------------------------
+
+    def allow(self, access_key):
+        with self.lock:
+            rate = self.settings['rate_limit']
+            if rate <= 0:
+                return True
+            bucket = self.buckets.get(access_key)
+            if bucket is None:
+                bucket = self.buckets[access_key] = TokenBucket(rate, time.monotonic)
+            return bucket.take()
+
+    # -- one request, from arrival to answer ---------------------------------------------------------------
+
+    def answer(self, action, version, body, access_key=None, authenticate=None, method='POST'):
+        """Process one API request and return its Reply.
+
+        ``body`` is the request body as received (bytes or text). ``authenticate`` (the HTTP shell's signature
+        check) is called first: it returns the access key of a correctly signed request or raises APIError;
+        without it the request counts as correctly signed with ``access_key``. Then: throttling, Action/Version,
+        the first matching queued fault, the method, validation, the action. The log entry is made on arrival
+        and completed before the Reply is returned.
+        """
+        parsed, logged_body = _parse_body(body)
+        entry = {
+            'seq': None, 'time': time.time(), 'action': action, 'version': version, 'body': logged_body,
+            'access_key': access_key, 'signature_valid': False, 'http_status': None, 'error_code': None,
+            'request_id': None, 'fault': None,
+        }
+        self.record(entry)
+        self.update_entry(entry, request_id=self.new_request_id(entry['seq']))
+        fault, waited = None, 0.0
+        try:
+            if authenticate is not None:
+                access_key = authenticate()
+            self.update_entry(entry, signature_valid=True)
+            if not self.allow(access_key):
+                raise APIError(429, 'FlowLimitExceeded', 'request rate exceeded the limit of %g requests/second for this account'
+                               % self.settings['rate_limit'])
+            if not action or not version:
+                raise APIError(400, 'MissingParameter', 'the query parameters Action and Version are required')
+            if action not in ACTIONS or version != API_VERSION:
+                raise APIError(404, 'InvalidActionOrVersion', 'Could not find operation %s for version %s' % (action, version))
+            fault = self.take_fault(action)
+            if fault is not None:
+                self.update_entry(entry, fault=fault['kind'])
+                if fault['delay']:
+                    self.sleep(fault['delay'])
+                    waited = fault['delay']
+                if fault['kind'] == 'drop':
+                    return Reply(None, waited=waited)
+                if fault['kind'] in ('html', 'raw') or (fault['kind'] in ('error', 'commonerr') and not fault['apply']):
+                    return self._fault_reply(entry, fault, waited)
+            if method != 'POST':
+                raise APIError(404, 'InvalidActionOrVersion', 'Could not find operation %s %s for version %s' % (method, action, version))
+            if parsed is ValueError:
+                raise bind_error('the body is not valid JSON')
+            if parsed is None:
+                parsed = {}
+            if not isinstance(parsed, dict):
+                raise bind_error('the body must be a JSON object')
+            result = self.run_action(action, parsed, entry)
+        except APIError as exc:
+            if fault is not None and fault['kind'] == 'drop_after':
+                self.update_entry(entry, error_code=exc.code)
+                return Reply(None, waited=waited)
+            return self._envelope_reply(entry, exc.status, error=(exc.code, exc.message), headers=exc.headers, waited=waited)
+        except Exception:  # pylint: disable=broad-except
+            traceback.print_exc()
+            return self._envelope_reply(entry, 500, error=('InternalError', 'an internal error occurred, please contact the administrator.'),
+                                        waited=waited)
+        if fault is not None and fault['kind'] == 'drop_after':
+            return Reply(None, waited=waited)
+        if fault is not None and fault['kind'] in ('error', 'commonerr'):  # applied, yet answered with the error
+            return self._fault_reply(entry, fault, waited)
+        if fault is not None and fault['kind'] == 'result':
+            result = fault['result']
+        return self._envelope_reply(entry, 200, result=result, waited=waited)
+
+    def _envelope_reply(self, entry, status, result=None, error=None, headers=None, waited=0.0):
+        self.update_entry(entry, http_status=status, error_code=error[0] if error else None)
+        reply = Reply(status, envelope(entry['request_id'], entry['action'], entry['version'], result=result, error=error),
+                      headers=headers, waited=waited)
+        reply.request_id, reply.error, reply.result = entry['request_id'], error, result
+        return reply
+
+    def _fault_reply(self, entry, fault, waited):
+        headers = {}
+        if fault['retry_after'] is not None:
+            seconds = fault['retry_after']
+            headers['Retry-After'] = ('%d' % seconds) if float(seconds).is_integer() else str(seconds)
+        kind = fault['kind']
+        if kind in ('error', 'commonerr'):
+            code = fault['code']
+            return self._envelope_reply(entry, fault['status'], error=(code, fault['message'] or ('emulated fault: %s' % code)),
+                                        headers=headers, waited=waited)
+        self.update_entry(entry, http_status=fault['status'])
+        if kind == 'html':
+            reply = Reply(fault['status'], text=HTML_PAGE, content_type='text/html', headers=headers, waited=waited)
+        else:
+            reply = Reply(fault['status'], document=fault['body'], headers=headers, waited=waited)
+        reply.raw = True
+        return reply
+
+    # -- actions -----------------------------------------------------------------------------------------
+
+    def run_action(self, action, body, entry=None):
+        """Run a validated action on the state; returns its Result (None for writes). With the setting
+        log_state_after, the log ``entry`` of a write gets ``state_after``, the configurations it left."""
+        handler = {ACTION_UPDATE: self.update, ACTION_DESCRIBE: self.describe, ACTION_DELETE: self.delete}[action]
+        with self.lock:
+            result = handler(body)
+            if entry is not None and action in WRITE_ACTIONS and self.settings['log_state_after']:
+                entry['state_after'] = copy.deepcopy(self.configs)
+        return result
+
+    def _find(self, vhost, app):
+        for config in self.configs:
+            if config['Vhost'] == vhost and config['App'] == app:
+                return config
+        return None
+
+    def update(self, body):
+        vhost = validate_vhost(body)
+        app = validate_app(body)
+        groups = validate_group_details(body)
+        with self.lock:
+            config = self._find(vhost, app)
+            if config is None:
+                config = collections.OrderedDict([('Vhost', vhost), ('App', app), ('GroupDetails', [])])
+                self.configs.append(config)
+            if self.settings['update_mode'] == 'replace':
+                config['GroupDetails'] = groups
+            else:
+                for group in groups:
+                    for index, existing in enumerate(config['GroupDetails']):
+                        if existing['Group'] == group['Group']:
+                            config['GroupDetails'][index] = group
+                            break
+                    else:
+                        config['GroupDetails'].append(group)
+            self.persist()
+        return None
+
+    def _app_listed(self, app, config_app):
+        """Whether Describe's App filter lists ``config_app``: the same name; with describe_filter "loose" also
+        names that start with it in any case (the API may answer with more than asked)."""
+        if not app or config_app == app:
+            return True
+        return self.settings['describe_filter'] == 'loose' and config_app.lower().startswith(app.lower())
+
+    def describe(self, body):
+        vhost = validate_vhost(body)
+        app = validate_app(body, required=False)
+        group = _optional_string(body, 'Group')
+        result = []
+        with self.lock:
+            for config in self.configs:
+                if config['Vhost'] != vhost or not self._app_listed(app, config['App']):
+                    continue
+                config = copy.deepcopy(config)
+                if group:
+                    config['GroupDetails'] = [g for g in config['GroupDetails'] if g['Group'] == group]
+                    if not config['GroupDetails']:
+                        continue
+                result.append(config)
+            empty_mode = self.settings['empty_describe']
+        if not result:
+            if empty_mode == 'missing':
+                return {}
+            if empty_mode == 'notfound':
+                raise APIError(404, 'ResourceNotFound', 'no relay source configuration found for Vhost %s' % vhost)
+        return {'RelaySourceConfigList': result}
+
+    def delete(self, body):
+        vhost = validate_vhost(body)
+        app = validate_app(body)
+        group = _optional_string(body, 'Group')
+        with self.lock:
+            config = self._find(vhost, app)
+            if config is None:
+                raise APIError(404, 'ResourceNotFound', 'no relay source configuration for Vhost %s App %s' % (vhost, app))
+            if group:
+                remaining = [g for g in config['GroupDetails'] if g['Group'] != group]
+                if len(remaining) == len(config['GroupDetails']):
+                    raise APIError(404, 'ResourceNotFound', 'no group %s in the configuration of Vhost %s App %s' % (group, vhost, app))
+                config['GroupDetails'] = remaining
+            else:
+                config['GroupDetails'] = []
+            if not config['GroupDetails']:
+                self.configs.remove(config)
+            self.persist()
+        return None
