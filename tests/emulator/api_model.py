@@ -15,7 +15,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import collections
-import copy
 import itertools
 import json
 import os
@@ -302,6 +301,11 @@ def validate_group_details(body):
     return clean
 
 
+def _copy(value):
+    """A deep copy of JSON data (much faster than copy.deepcopy; everything the model holds is JSON)."""
+    return json.loads(json.dumps(value))
+
+
 def _parse_body(body):
     """(the parsed JSON body or ValueError when it is not JSON, what the log shows: the JSON or the raw text)."""
     text = body.decode('utf-8', 'replace') if isinstance(body, bytes) else body
@@ -415,7 +419,7 @@ class LiveAPIModel(object):
 
     def state_document(self):
         with self.lock:
-            return {'RelaySourceConfigList': copy.deepcopy(self.configs)}
+            return {'RelaySourceConfigList': _copy(self.configs)}
 
     def set_state(self, document):
         configs = normalise_state(document)
@@ -524,11 +528,11 @@ class LiveAPIModel(object):
             raise ControlError(400, 'apply must be true or false, and only an error or commonerr fault uses it')
         with self.lock:
             self.faults.append(fault)
-            return {'queued': dict(fault), 'faults': copy.deepcopy(self.faults)}
+            return {'queued': dict(fault), 'faults': _copy(self.faults)}
 
     def list_faults(self):
         with self.lock:
-            return copy.deepcopy(self.faults)
+            return _copy(self.faults)
 
     def clear_faults(self):
         with self.lock:
@@ -561,8 +565,10 @@ class LiveAPIModel(object):
             entry.update(fields)
 
     def requests(self):
+        """The log, in arrival order. Entries are copied; what they hold (body, state_after) is never changed after
+        it is logged, so it is shared."""
         with self.lock:
-            return copy.deepcopy(self.log)
+            return [dict(entry) for entry in self.log]
 
     def clear_requests(self):
         with self.lock:
@@ -681,7 +687,7 @@ class LiveAPIModel(object):
         with self.lock:
             result = handler(body)
             if entry is not None and action in WRITE_ACTIONS and self.settings['log_state_after']:
-                entry['state_after'] = copy.deepcopy(self.configs)
+                entry['state_after'] = _copy(self.configs)
         return result
 
     def _find(self, vhost, app):
@@ -728,7 +734,7 @@ class LiveAPIModel(object):
             for config in self.configs:
                 if config['Vhost'] != vhost or not self._app_listed(app, config['App']):
                     continue
-                config = copy.deepcopy(config)
+                config = _copy(config)
                 if group:
                     config['GroupDetails'] = [g for g in config['GroupDetails'] if g['Group'] == group]
                     if not config['GroupDetails']:

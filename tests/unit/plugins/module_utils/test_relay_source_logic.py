@@ -10,11 +10,14 @@ import itertools
 import pytest
 
 from ansible_collections.volcengine.cloud.plugins.module_utils import relay_source as rs
+from ansible_collections.volcengine.cloud.plugins.module_utils.client import APIResponse
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError, VolcengineResponseError
-from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.relay_source_fake import (
-    ODD_DESCRIBE_RESULTS, FakeRelaySourceAPI, FakeResponse, describe_result)
+from ansible_collections.volcengine.cloud.tests.unit.model_client import (
+    ModelClient, app_config, groups_of, in_process_model, model_client, names_after_each_write)
+from ansible_collections.volcengine.cloud.tests.unit.odd_answers import ODD_DESCRIBE_RESULTS, describe_result
 
 VHOST, APP = 'push.example.com', 'live'
+DESCRIBE, UPDATE, DELETE = 'DescribeRelaySourceV3', 'UpdateRelaySourceV3', 'DeleteRelaySourceV3'
 
 
 def group(name, *domains, **kwargs):
@@ -146,7 +149,7 @@ def test_protocol_checked_case_insensitively():
 # ---------------------------------------------------------------------------------------------------------
 
 def answer(result, request_id='r-1'):
-    return FakeResponse(result, request_id)
+    return APIResponse(result, request_id, 1)
 
 
 def test_describe_answer_normalises():
@@ -181,8 +184,8 @@ def test_describe_answer_plain_empty_forms(result):
 
 @pytest.mark.parametrize('result, path', [case[1:] for case in ODD_DESCRIBE_RESULTS], ids=[case[0] for case in ODD_DESCRIBE_RESULTS])
 def test_odd_describe_answer_fails_closed_naming_the_field(result, path):
-    api = FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, [group('relay1'), group('relay2')])])
-    api.answer_results['DescribeRelaySourceV3'] = result
+    api = model_client([app_config(VHOST, APP, [group('relay1'), group('relay2')])])
+    api.inject_fault(kind='result', result=result, actions=[DESCRIBE])
     with pytest.raises(VolcengineResponseError) as raised:
         rs.describe_app(api, VHOST, APP)
     error = raised.value
@@ -202,8 +205,8 @@ def test_odd_answer_message_escapes_server_text():
 
 
 def test_resource_not_found_is_empty_only_as_the_documented_404():
-    api = FakeRelaySourceAPI()
-    api.fail_next('ResourceNotFound', 200)
+    api = model_client()
+    api.inject_fault(kind='error', code='ResourceNotFound', status=200)
     with pytest.raises(VolcengineError) as raised:
         rs.describe(api, VHOST)
     assert raised.value.code == 'ResourceNotFound'
@@ -233,32 +236,32 @@ def test_comparison_is_order_sensitive():
 # API wrappers
 # ---------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize('style', ['list', 'missing', 'not_found'])
+@pytest.mark.parametrize('style', ['list', 'missing', 'notfound'])
 def test_describe_nothing_configured(style):
-    api = FakeRelaySourceAPI()
-    api.describe_style = style
+    api = model_client()
+    api.settings(empty_describe=style)
     assert rs.describe_app(api, VHOST, APP) == []
     assert len(api.calls) == 1
 
 
 def test_describe_filters_exact_app():
-    api = FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, [group('a')])])
-    api.extra_describe_entries = [FakeRelaySourceAPI.api_config(VHOST, 'live2', [group('z')]),
-                                  FakeRelaySourceAPI.api_config(VHOST, 'LIVE', [group('y')])]
+    api = model_client([app_config(VHOST, APP, [group('a')]), app_config(VHOST, 'live2', [group('z')]),
+                        app_config(VHOST, 'LIVE', [group('y')])])
+    api.settings(describe_filter='loose')  # the API answers with live2 and LIVE too
     assert rs.describe_app(api, VHOST, APP) == [group('a')]
     assert api.calls == [('DescribeRelaySourceV3', {'Vhost': VHOST, 'App': APP})]
 
 
 def test_describe_other_errors_raise_with_their_request_id():
-    api = FakeRelaySourceAPI()
-    api.fail_next('RequestForbidden', 403)
+    api = model_client()
+    api.inject_fault(kind='error', code='RequestForbidden', status=403)
     with pytest.raises(VolcengineError) as raised:
         rs.describe(api, VHOST)
     assert raised.value.code == 'RequestForbidden' and raised.value.request_id == 'req-1'
 
 
 def test_update_and_delete_bodies():
-    api = FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, [group('a'), group('b')])])
+    api = model_client([app_config(VHOST, APP, [group('a'), group('b')])])
     rs.delete(api, VHOST, APP, group='a')
     rs.delete(api, VHOST, APP)
     rs.update(api, VHOST, APP, [group('c')])
@@ -382,13 +385,14 @@ def _all_orderings(names):
             yield list(subset)
 
 
-def _fake(current, update_mode):
-    return FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, current)] if current else [], update_mode)
+def _api(current, update_mode, **options):
+    """The in-process API holding ``current`` as VHOST/APP's groups."""
+    return model_client([app_config(VHOST, APP, current)] if current else [], update_mode, **options)
 
 
 def _run(current, desired, update_mode):
-    """Read, plan and apply as the module does; return the plan and the fake."""
-    api = _fake(current, update_mode)
+    """Read, plan and apply as the module does; return the plan and the API."""
+    api = _api(current, update_mode)
     read = rs.describe_app(api, VHOST, APP)
     plan = rs.plan_present(read, desired)
     if rs.plan_changes(plan):
@@ -424,7 +428,7 @@ def _fewest_upsert_deletes(current_names, desired_names):
 def _assert_invariants(api, plan, current, desired, update_mode, context):
     desired_names = rs.group_names(desired)
     deletes = 0
-    steps = api.names_after_each_write(VHOST, APP)
+    steps = names_after_each_write(api, VHOST, APP)
     for action, body, names in steps:
         assert body.get('App') == APP, context
         if action == 'DeleteRelaySourceV3':
@@ -485,14 +489,14 @@ def test_absent_converges(update_mode):
     for current_names in _all_orderings(names):
         current = [group(name) for name in current_names]
         for listed in [None] + list(_all_orderings(names + ['zz'])):
-            api = _fake(current, update_mode)
+            api = _api(current, update_mode)
             plan = rs.plan_absent(current, listed)
             if rs.plan_changes(plan):
                 rs.apply_plan(api, VHOST, APP, plan, current, [])
             expected = [] if listed is None else [item for item in current if item['name'] not in listed]
             assert rs.describe_app(api, VHOST, APP) == expected
             assert len(api.writes()) == (0 if expected == current else 1 if listed is None else len(current) - len(expected))
-            for action, body, _names in api.names_after_each_write(VHOST, APP):
+            for action, body, _names in names_after_each_write(api, VHOST, APP):
                 assert action == 'DeleteRelaySourceV3' and body.get('App') == APP
                 assert ('Group' in body) is (listed is not None)
 
@@ -505,7 +509,7 @@ def test_absent_converges(update_mode):
 def test_reorder_is_one_update_under_replace_and_never_empties_the_app_under_upsert(update_mode, expected_calls):
     plan, api = _run([group('a'), group('b')], [group('b'), group('a')], update_mode)
     assert [call[0] for call in api.calls] == expected_calls
-    steps = [names for _action, _body, names in api.names_after_each_write(VHOST, APP)]
+    steps = [names for _action, _body, names in names_after_each_write(api, VHOST, APP)]
     assert steps == ([['b', 'a']] if update_mode == 'replace' else [['a', 'b'], ['b'], ['b', 'a']])
     assert rs.applied_actions(plan) == (['updated groups b, a'] if update_mode == 'replace' else
                                         ['updated groups b, a', 'deleted group a', 'updated groups b, a'])
@@ -516,7 +520,7 @@ def test_reorder_is_one_update_under_replace_and_never_empties_the_app_under_ups
 # ---------------------------------------------------------------------------------------------------------
 
 def test_delete_refuses_a_missing_or_blank_app_or_group():
-    api = FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, [group('a')])])
+    api = model_client([app_config(VHOST, APP, [group('a')])])
     for app in (None, '', '  '):
         with pytest.raises(ValueError, match='without App'):
             rs.delete(api, VHOST, app)
@@ -527,10 +531,10 @@ def test_delete_refuses_a_missing_or_blank_app_or_group():
     assert api.calls == []
 
 
-def _apply(current, desired, update_mode='replace', faults=(), warnings=None):
-    api = _fake(current, update_mode)
+def _apply(current, desired, update_mode='replace', faults=(), warnings=None, retries=0):
+    api = _api(current, update_mode, retries=retries)
     for fault in faults:
-        api.fail_next(**fault)
+        api.inject_fault(**fault)
     plan = rs.plan_present(current, desired)
     try:
         rs.apply_plan(api, VHOST, APP, plan, current, desired, warn=None if warnings is None else warnings.append)
@@ -541,7 +545,7 @@ def _apply(current, desired, update_mode='replace', faults=(), warnings=None):
 
 def test_failure_after_a_delete_says_what_was_applied():
     plan, api, error = _apply([group('a'), group('x'), group('b')], [group('a', 'n.example.org'), group('b')],
-                              faults=[dict(code='InvalidParam', http_status=400, action='UpdateRelaySourceV3')])
+                              faults=[dict(kind='error', code='InvalidParam', status=400, actions=[UPDATE])])
     assert error.code == 'InvalidParam'
     assert [call[0] for call in api.calls] == ['DeleteRelaySourceV3', 'UpdateRelaySourceV3'], 'a refusal needs no read'
     assert [write['outcome'] for write in plan['writes']] == ['applied', 'failed']
@@ -553,29 +557,30 @@ def test_failure_after_a_delete_says_what_was_applied():
 
 def test_refused_first_write_says_nothing_was_applied():
     plan, api, error = _apply([group('a')], [group('a', 'n.example.org')],
-                              faults=[dict(code='InvalidParam', http_status=400, action='UpdateRelaySourceV3')])
+                              faults=[dict(kind='error', code='InvalidParam', status=400, actions=[UPDATE])])
     assert error is not None and not rs.may_have_changed(plan) and rs.applied_actions(plan) == []
     assert rs.progress_message(plan) == 'No write was applied (not applied: update groups a); running the task again is safe.'
 
 
-@pytest.mark.parametrize('fault', [
-    dict(code='Timeout', http_status=None, apply=True),                  # answer lost, no retry
-    dict(code='ResourceNotFound', http_status=404, apply=True, attempts=2),  # the retry found the group gone
-    dict(code='InternalServiceTimeout', http_status=504, apply=True),    # the gateway gave up, the backend did it
+@pytest.mark.parametrize('fault, retries, code', [
+    (dict(kind='delay', delay=60), 0, 'Timeout'),                            # answer lost (held past the timeout), no retry
+    (dict(kind='drop_after'), 1, 'ResourceNotFound'),                        # the retry found the group gone
+    (dict(kind='error', status=504, code='InternalServiceTimeout', apply=True), 0,
+     'InternalServiceTimeout'),                                              # the gateway gave up, the backend did it
 ])
-def test_lost_delete_answer_is_settled_by_a_fresh_read(fault):
+def test_lost_delete_answer_is_settled_by_a_fresh_read(fault, retries, code):
     warnings = []
-    plan, api, error = _apply([group('a'), group('x')], [group('a')], faults=[dict(action='DeleteRelaySourceV3', **fault)],
-                              warnings=warnings)
+    plan, api, error = _apply([group('a'), group('x')], [group('a')], faults=[dict(actions=[DELETE], **fault)],
+                              warnings=warnings, retries=retries)
     assert error is None
-    assert [call[0] for call in api.calls] == ['DeleteRelaySourceV3', 'DescribeRelaySourceV3']
+    assert [call[0] for call in api.calls] == [DELETE] * (retries + 1) + [DESCRIBE]
     assert plan['writes'][0]['outcome'] == 'applied' and rs.applied_actions(plan) == ['deleted group x']
-    assert len(warnings) == 1 and fault['code'] in warnings[0] and 'counts as applied' in warnings[0]
+    assert len(warnings) == 1 and code in warnings[0] and 'counts as applied' in warnings[0]
 
 
 def test_delete_whose_group_is_still_there_failed():
     plan, api, error = _apply([group('a'), group('x')], [group('a')],
-                              faults=[dict(action='DeleteRelaySourceV3', code='ConnectionError', http_status=None)])
+                              faults=[dict(kind='drop', actions=[DELETE])])
     assert error.code == 'ConnectionError'
     assert plan['writes'][0]['outcome'] == 'failed' and not rs.may_have_changed(plan)
     assert plan['writes'][0]['settled_by_read'] is True
@@ -585,8 +590,8 @@ def test_delete_whose_group_is_still_there_failed():
 
 def test_unsettled_lost_answer_is_unknown_and_counts_as_a_possible_change():
     plan, api, error = _apply([group('a'), group('x'), group('b')], [group('a'), group('b', 'n.example.org')], faults=[
-        dict(action='DeleteRelaySourceV3', code='Timeout', http_status=None, apply=True),
-        dict(action='DescribeRelaySourceV3', code='InternalError', http_status=500)])
+        dict(kind='delay', delay=60, actions=[DELETE]),
+        dict(kind='error', code='InternalError', status=500, actions=[DESCRIBE])])
     assert error.code == 'Timeout'
     assert [write['outcome'] for write in plan['writes']] == ['unknown', 'planned']
     assert rs.may_have_changed(plan) and rs.applied_actions(plan) == []
@@ -603,8 +608,8 @@ def test_unsettled_lost_answer_is_unknown_and_counts_as_a_possible_change():
 ])
 def test_lost_update_answer_the_settling_read_is_also_the_check(update_mode, expected_calls):
     current, desired = [group('a'), group('b')], [group('b', 'n.example.org'), group('a')]
-    api = _fake(current, update_mode)
-    api.fail_next('Timeout', None, action='UpdateRelaySourceV3', apply=True)
+    api = _api(current, update_mode)
+    api.inject_fault(kind='delay', delay=60, actions=[UPDATE])
     read = rs.describe_app(api, VHOST, APP)
     plan = rs.plan_present(read, desired)
     rs.apply_plan(api, VHOST, APP, plan, read, desired)
@@ -615,7 +620,7 @@ def test_lost_update_answer_the_settling_read_is_also_the_check(update_mode, exp
 
 def test_failed_check_read_after_the_update_is_reported():
     plan, api, error = _apply([group('a'), group('b')], [group('b'), group('a')], update_mode='merge',
-                              faults=[dict(action='DescribeRelaySourceV3', code='InternalError', http_status=500)])
+                              faults=[dict(kind='error', code='InternalError', status=500, actions=[DESCRIBE])])
     assert error.code == 'InternalError' and plan['update_semantics'] == 'unknown'
     message = rs.progress_message(plan)
     assert 'Already applied: updated groups b, a. Not applied: nothing.' in message
@@ -624,28 +629,31 @@ def test_failed_check_read_after_the_update_is_reported():
 
 def test_follow_up_failure_after_an_upsert_says_what_was_applied():
     plan, api, error = _apply([group('a'), group('b')], [group('b', 'n.example.org'), group('a')], update_mode='merge', faults=[
-        dict(action='UpdateRelaySourceV3', code='Timeout', http_status=None, apply=True),
-        dict(action='UpdateRelaySourceV3', code='InvalidParam', http_status=400)])
+        dict(kind='delay', delay=60, actions=[UPDATE]),
+        dict(kind='error', code='InvalidParam', status=400, actions=[UPDATE])])
     assert [(write['description'], write['follow_up'], write['outcome']) for write in plan['writes']] == [
         ('update groups b, a', False, 'applied'), ('delete group a', True, 'applied'), ('update groups b, a', True, 'failed')]
     assert error.code == 'InvalidParam' and plan['update_semantics'] == 'upsert'
-    assert [names for _action, _body, names in api.names_after_each_write(VHOST, APP)] == [['a', 'b'], ['b']]
+    assert [names for _action, _body, names in names_after_each_write(api, VHOST, APP)] == [['a', 'b'], ['b']]
     assert ('Already applied: updated groups b, a (a fresh read showed it in effect); deleted group a. '
             'Not applied: update groups b, a.') in rs.progress_message(plan)
 
 
-class _ConcurrentWriterAPI(FakeRelaySourceAPI):
+class _ConcurrentWriterAPI(ModelClient):
     """Someone else adds a group right after each update."""
 
-    def _UpdateRelaySourceV3(self, body):
-        result = super(_ConcurrentWriterAPI, self)._UpdateRelaySourceV3(body)
-        self._entry(body['Vhost'], body['App'])['GroupDetails'].append({'Group': 'intruder', 'Servers': []})
-        return result
+    def call(self, action, version, body=None):
+        response = super(_ConcurrentWriterAPI, self).call(action, version, body)
+        if action == UPDATE:
+            configs = self.state()['RelaySourceConfigList']
+            groups_of(self, VHOST, APP, configs).append({'Group': 'intruder', 'Servers': []})
+            self.model.set_state(configs)
+        return response
 
 
 def test_unexpected_state_after_the_update_stops_before_any_further_write():
     current, desired = [group('a'), group('b')], [group('b'), group('a')]
-    api = _ConcurrentWriterAPI([FakeRelaySourceAPI.api_config(VHOST, APP, current)], 'merge')
+    api = _ConcurrentWriterAPI(in_process_model([app_config(VHOST, APP, current)], 'merge'))
     plan = rs.plan_present(current, desired)
     with pytest.raises(rs.RelaySourceStateError) as raised:
         rs.apply_plan(api, VHOST, APP, plan, current, desired)
@@ -656,18 +664,19 @@ def test_unexpected_state_after_the_update_stops_before_any_further_write():
 
 @pytest.mark.parametrize('result', [None, {}, {'Anything': [1]}])
 def test_write_answers_without_result_fields_are_fine(result):
-    api = FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, [group('a')])])
-    api.answer_results.update({'UpdateRelaySourceV3': result, 'DeleteRelaySourceV3': result})
+    api = model_client([app_config(VHOST, APP, [group('a')])])
+    for action in (UPDATE, DELETE):
+        api.inject_fault(kind='result', result=result, actions=[action])
     rs.update(api, VHOST, APP, [group('a'), group('b')])
     rs.delete(api, VHOST, APP, group='a')
-    assert [detail['Group'] for detail in api.groups_of(VHOST, APP)] == ['b']
+    assert [detail['Group'] for detail in groups_of(api, VHOST, APP)] == ['b']
 
 
 @pytest.mark.parametrize('action', ['UpdateRelaySourceV3', 'DeleteRelaySourceV3'])
 @pytest.mark.parametrize('result', ['done', ['ok'], 1, True])
 def test_write_answer_result_not_an_object_fails_closed(action, result):
-    api = FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, [group('a')])])
-    api.answer_results[action] = result
+    api = model_client([app_config(VHOST, APP, [group('a')])])
+    api.inject_fault(kind='result', result=result, actions=[action])
     with pytest.raises(VolcengineResponseError) as raised:
         if action == 'UpdateRelaySourceV3':
             rs.update(api, VHOST, APP, [group('a')])
@@ -679,8 +688,8 @@ def test_write_answer_result_not_an_object_fails_closed(action, result):
 def test_apply_plan_stops_after_an_odd_write_answer_and_counts_that_write():
     current = [group('a'), group('x'), group('b')]
     desired = [group('a'), group('b', 'n.example.org')]
-    api = FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, current)])
-    api.answer_results['DeleteRelaySourceV3'] = 'deleted'
+    api = model_client([app_config(VHOST, APP, current)])
+    api.inject_fault(kind='result', result='deleted', actions=[DELETE])
     plan = rs.plan_present(current, desired)
     with pytest.raises(VolcengineResponseError):
         rs.apply_plan(api, VHOST, APP, plan, current, desired)

@@ -16,9 +16,9 @@ import unicodedata
 from hypothesis import given, settings, strategies as st
 
 from ansible_collections.volcengine.cloud.plugins.module_utils import relay_source as rs
+from ansible_collections.volcengine.cloud.plugins.module_utils.client import APIResponse
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineResponseError
 from ansible_collections.volcengine.cloud.tests.emulator import api_model
-from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.relay_source_fake import FakeResponse
 
 # database=None: nothing is written into the source tree; deadline=None: a loaded 2-core machine is slow.
 ANSWERS = settings(max_examples=1000, deadline=None, database=None)
@@ -107,7 +107,7 @@ class AnswerClient(object):
         self.result = result
 
     def call(self, action, version, body):
-        return FakeResponse(self.result, 'req-generated')
+        return APIResponse(self.result, 'req-generated', 1)
 
 
 def _assert_module_shape(configs):

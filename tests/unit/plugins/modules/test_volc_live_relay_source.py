@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, volcengine.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Module-level units for volc_live_relay_source with an in-memory fake API."""
+"""Module-level units for volc_live_relay_source against the emulator's model of the API, in-process."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
@@ -9,10 +9,11 @@ import pytest
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import ERROR_ADVICE
 from ansible_collections.volcengine.cloud.plugins.modules import volc_live_relay_source as module
-from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.relay_source_fake import (
-    ODD_DESCRIBE_RESULTS, FakeRelaySourceAPI, describe_result)
+from ansible_collections.volcengine.cloud.tests.unit.model_client import app_config, groups_of, model_client, names_after_each_write
+from ansible_collections.volcengine.cloud.tests.unit.odd_answers import ODD_DESCRIBE_RESULTS, describe_result
 
 VHOST, APP = 'push.example.com', 'live'
+DESCRIBE, UPDATE, DELETE = 'DescribeRelaySourceV3', 'UpdateRelaySourceV3', 'DeleteRelaySourceV3'
 
 
 def group(name, *domains, **kwargs):
@@ -20,8 +21,9 @@ def group(name, *domains, **kwargs):
                                       for domain in (domains or ('%s.example.org' % name,))]}
 
 
-def fake(groups=None, update_mode='replace'):
-    return FakeRelaySourceAPI([FakeRelaySourceAPI.api_config(VHOST, APP, groups)] if groups else [], update_mode)
+def api_with(groups=None, update_mode='replace', **options):
+    """The in-process API holding ``groups`` for VHOST/APP (``options``: the client's timeout and retries)."""
+    return model_client([app_config(VHOST, APP, groups)] if groups else [], update_mode, **options)
 
 
 def args(**kwargs):
@@ -35,7 +37,7 @@ TWO_GROUPS = [group('relay1', 'a.example.org', 'b.example.org:1935'), group('rel
 
 @pytest.mark.parametrize('update_mode', ['replace', 'merge'])
 def test_create_then_noop(run_module, update_mode):
-    api = fake(update_mode=update_mode)
+    api = api_with(update_mode=update_mode)
     run = run_module(module, args(groups=TWO_GROUPS), api)
     assert run.result['changed'] is True
     assert run.result['plan'] == {'writes': [{'action': 'update', 'groups': ['relay1', 'relay2'], 'description': 'update groups relay1, relay2',
@@ -44,9 +46,9 @@ def test_create_then_noop(run_module, update_mode):
     assert run.result['actions'] == ['updated groups relay1, relay2']
     assert run.result['relay_source'] == {'vhost': VHOST, 'app': APP, 'groups': TWO_GROUPS}
     assert run.result['request_ids'] == ['req-1', 'req-2']
-    assert api.groups_of(VHOST, APP)[1]['Servers'][0]['RelaySourceParams'] == {'domain': 'live.push.net'}
+    assert groups_of(api, VHOST, APP)[1]['Servers'][0]['RelaySourceParams'] == {'domain': 'live.push.net'}
 
-    api.calls = []
+    api.clear_requests()
     again = run_module(module, args(groups=TWO_GROUPS), api)
     assert again.result['changed'] is False
     assert len(api.calls) == 1 and api.calls[0][0] == 'DescribeRelaySourceV3'
@@ -54,7 +56,7 @@ def test_create_then_noop(run_module, update_mode):
 
 
 def test_check_mode_makes_no_write_and_diff(run_module):
-    api = fake([group('relay1')])
+    api = api_with([group('relay1')])
     run = run_module(module, args(groups=TWO_GROUPS), api, check_mode=True, diff=True)
     assert run.result['changed'] is True
     assert api.writes() == []
@@ -62,23 +64,23 @@ def test_check_mode_makes_no_write_and_diff(run_module):
     assert [(write['action'], write['outcome']) for write in run.result['plan']['writes']] == [('update', 'planned')]
     assert run.result['diff'] == {'before': {'vhost': VHOST, 'app': APP, 'groups': [group('relay1')]},
                                   'after': {'vhost': VHOST, 'app': APP, 'groups': TWO_GROUPS}}
-    assert api.groups_of(VHOST, APP)[0]['Group'] == 'relay1'
+    assert groups_of(api, VHOST, APP)[0]['Group'] == 'relay1'
 
 
 def test_diff_when_nothing_configured(run_module):
-    run = run_module(module, args(groups=[group('g')]), fake(), diff=True)
+    run = run_module(module, args(groups=[group('g')]), api_with(), diff=True)
     assert run.result['diff']['before'] == {}
-    run = run_module(module, args(state='absent'), fake([group('g')]), diff=True)
+    run = run_module(module, args(state='absent'), api_with([group('g')]), diff=True)
     assert run.result['diff'] == {'before': {'vhost': VHOST, 'app': APP, 'groups': [group('g')]}, 'after': {}}
     assert run.result['relay_source'] == {'vhost': VHOST, 'app': APP, 'groups': []}
 
 
 def test_no_diff_unless_asked(run_module):
-    assert 'diff' not in run_module(module, args(groups=[group('g')]), fake()).result
+    assert 'diff' not in run_module(module, args(groups=[group('g')]), api_with()).result
 
 
 def test_aliases_and_defaults(run_module):
-    api = fake()
+    api = api_with()
     run = run_module(module, args(groups=[{'group': 'g', 'servers': [
         {'relay_source_domain': 'a.example.org', 'relay_source_protocol': 'flv', 'relay_source_params': {'k': 'v'}},
         {'domain': 'b.example.org'}]}]), api)
@@ -88,14 +90,14 @@ def test_aliases_and_defaults(run_module):
 
 
 def test_purge_false_keeps_unlisted_groups(run_module):
-    api = fake([group('x'), group('relay1')])
+    api = api_with([group('x'), group('relay1')])
     run = run_module(module, args(groups=[group('relay1', 'new.example.org'), group('y')], purge_groups=False), api)
     assert [item['name'] for item in run.result['relay_source']['groups']] == ['relay1', 'y', 'x']
-    assert [item['Group'] for item in api.groups_of(VHOST, APP)] == ['relay1', 'y', 'x']
+    assert [item['Group'] for item in groups_of(api, VHOST, APP)] == ['relay1', 'y', 'x']
 
 
 def test_purge_true_deletes_unlisted_group_without_update(run_module):
-    api = fake(TWO_GROUPS)
+    api = api_with(TWO_GROUPS)
     run = run_module(module, args(groups=TWO_GROUPS[:1]), api)
     assert [(write['action'], write['groups']) for write in run.result['plan']['writes']] == [('delete_group', ['relay2'])]
     assert run.result['actions'] == ['deleted group relay2']
@@ -103,7 +105,7 @@ def test_purge_true_deletes_unlisted_group_without_update(run_module):
 
 
 def test_present_with_empty_groups_deletes_app(run_module):
-    api = fake(TWO_GROUPS)
+    api = api_with(TWO_GROUPS)
     run = run_module(module, args(groups=[]), api)
     assert [write['action'] for write in run.result['plan']['writes']] == ['delete_app']
     assert run.result['actions'] == ["deleted the app's whole configuration (groups relay1, relay2)"]
@@ -118,7 +120,7 @@ def test_present_with_empty_groups_deletes_app(run_module):
     ([{'name': 'nope'}], [], ['relay1', 'relay2']),
 ])
 def test_absent(run_module, listed, expected_calls, remaining):
-    api = fake(TWO_GROUPS)
+    api = api_with(TWO_GROUPS)
     run = run_module(module, args(state='absent', groups=listed) if listed is not None else args(state='absent'), api)
     assert api.writes() == expected_calls
     assert run.result['changed'] is bool(expected_calls)
@@ -126,7 +128,7 @@ def test_absent(run_module, listed, expected_calls, remaining):
 
 
 def test_absent_nothing_configured(run_module):
-    api = fake()
+    api = api_with()
     run = run_module(module, args(state='absent'), api)
     assert run.result['changed'] is False and len(api.calls) == 1
 
@@ -150,7 +152,7 @@ def test_absent_nothing_configured(run_module):
     (dict(groups=[group('a', params={'k': 'v\r\nX: y'})]), 'groups[0].servers[0].params.k'),
 ])
 def test_bad_input_fails_before_any_call(run_module, bad_args, path):
-    api = fake()
+    api = api_with()
     request = args(groups=[group('g')])
     request.update(bad_args)
     run = run_module(module, request, api)
@@ -160,7 +162,7 @@ def test_bad_input_fails_before_any_call(run_module, bad_args, path):
 
 
 def test_argspec_rejects_unknown_suboption_and_bad_protocol(run_module):
-    api = fake()
+    api = api_with()
     run = run_module(module, args(groups=[{'name': 'a', 'servers': [{'domain': 'a.example.org', 'port': 1}]}]), api)
     assert run.failed and 'port' in run.result['msg']
     run = run_module(module, args(groups=[{'name': 'a', 'servers': [{'domain': 'a.example.org', 'protocol': 'hls'}]}]), api)
@@ -172,8 +174,8 @@ def test_argspec_rejects_unknown_suboption_and_bad_protocol(run_module):
 
 @pytest.mark.parametrize('code, status', [('RequestForbidden', 403), ('InvalidParam.BindError', 400), ('CommonErr', 200)])
 def test_error_on_read(run_module, code, status):
-    api = fake()
-    api.fail_next(code, status, message='api says no')
+    api = api_with()
+    api.inject_fault(kind='error', code=code, status=status, message='api says no')
     run = run_module(module, args(groups=[group('g')]), api)
     assert run.failed
     assert ERROR_ADVICE[code] in run.result['msg'] and code in run.result['msg'] and 'req-1' in run.result['msg']
@@ -184,8 +186,8 @@ def test_error_on_read(run_module, code, status):
 
 
 def test_partial_failure_says_what_was_applied(run_module):
-    api = fake([group('a'), group('x'), group('b')])
-    api.fail_next('InvalidParam.BindError', 400, action='UpdateRelaySourceV3')
+    api = api_with([group('a'), group('x'), group('b')])
+    api.inject_fault(kind='error', code='InvalidParam.BindError', status=400, actions=[UPDATE])
     run = run_module(module, args(groups=[group('a'), group('b', 'n.example.org')]), api)
     assert run.failed and run.result['changed'] is True
     assert run.result['actions'] == ['deleted group x']
@@ -196,8 +198,8 @@ def test_partial_failure_says_what_was_applied(run_module):
 
 
 def test_refused_first_write_reports_no_change(run_module):
-    api = fake([group('a')])
-    api.fail_next('InvalidParam.BindError', 400, action='UpdateRelaySourceV3')
+    api = api_with([group('a')])
+    api.inject_fault(kind='error', code='InvalidParam.BindError', status=400, actions=[UPDATE])
     run = run_module(module, args(groups=[group('a', 'n.example.org')]), api)
     assert run.failed and run.result['changed'] is False and run.result['actions'] == []
     assert 'No write was applied (not applied: update groups a); running the task again is safe.' in run.result['msg']
@@ -205,20 +207,20 @@ def test_refused_first_write_reports_no_change(run_module):
 
 @pytest.mark.parametrize('update_mode', ['replace', 'merge'])
 def test_lost_delete_answer_settled_by_a_read_succeeds_with_a_warning(run_module, update_mode):
-    api = fake([group('a'), group('x')], update_mode)
-    api.fail_next('ResourceNotFound', 404, action='DeleteRelaySourceV3', apply=True, attempts=2)
+    api = api_with([group('a'), group('x')], update_mode, retries=1)
+    api.inject_fault(kind='drop_after', actions=[DELETE])  # the delete is applied, its answer lost; the retry: ResourceNotFound
     run = run_module(module, args(groups=[group('a')]), api)
     assert not run.failed and run.result['changed'] is True
     assert run.result['actions'] == ['deleted group x']
-    assert [call[0] for call in api.calls] == ['DescribeRelaySourceV3', 'DeleteRelaySourceV3', 'DescribeRelaySourceV3']
+    assert [call[0] for call in api.calls] == [DESCRIBE, DELETE, DELETE, DESCRIBE]
     warnings = str(run.result['warnings'])  # plain strings before ansible-core 2.19, structured after
     assert 'DeleteRelaySourceV3 failed: ResourceNotFound' in warnings and '"delete group x" took effect' in warnings
 
 
 def test_lost_answer_that_no_read_can_settle_fails_with_changed_true(run_module):
-    api = fake([group('a'), group('x')])
-    api.fail_next('Timeout', None, action='DeleteRelaySourceV3', apply=True)
-    api.fail_next('ConnectionError', None, action='DescribeRelaySourceV3', skip=1)
+    api = api_with([group('a'), group('x')])
+    api.inject_fault(kind='delay', delay=60, actions=[DELETE])  # applied, but held past the client's timeout
+    api.inject_fault(kind='drop', actions=[DESCRIBE], skip=1)  # the settling read gets no answer
     run = run_module(module, args(groups=[group('a')]), api)
     assert run.failed and run.result['changed'] is True and run.result['actions'] == []
     assert run.result['error']['code'] == 'Timeout'
@@ -233,7 +235,7 @@ def test_lost_answer_that_no_read_can_settle_fails_with_changed_true(run_module)
 ])
 def test_reorder_reports_the_semantics_it_saw_and_check_mode_the_first_pass(run_module, update_mode, semantics, writes):
     reordered = [TWO_GROUPS[1], TWO_GROUPS[0]]
-    api = fake(TWO_GROUPS, update_mode)
+    api = api_with(TWO_GROUPS, update_mode)
     check = run_module(module, args(groups=reordered), api, check_mode=True)
     assert check.result['changed'] is True and api.writes() == []
     assert check.result['plan'] == {'writes': [{'action': 'update', 'groups': ['relay2', 'relay1'], 'description': 'update groups relay2, relay1',
@@ -243,28 +245,28 @@ def test_reorder_reports_the_semantics_it_saw_and_check_mode_the_first_pass(run_
     assert run.result['changed'] is True and run.result['plan']['update_semantics'] == semantics
     assert [(write['action'], write['follow_up']) for write in run.result['plan']['writes']] == writes
     assert all(write['outcome'] == 'applied' for write in run.result['plan']['writes'])
-    assert [item['Group'] for item in api.groups_of(VHOST, APP)] == ['relay2', 'relay1']
-    assert all(names for _action, _body, names in api.names_after_each_write(VHOST, APP))
+    assert [item['Group'] for item in groups_of(api, VHOST, APP)] == ['relay2', 'relay1']
+    assert all(names for _action, _body, names in names_after_each_write(api, VHOST, APP))
 
 
 def test_protocol_change_refused_gets_hint(run_module):
-    api = fake([group('a', 'x.example.org')])
-    api.fail_next('InvalidParam', 400, action='UpdateRelaySourceV3')
+    api = api_with([group('a', 'x.example.org')])
+    api.inject_fault(kind='error', code='InvalidParam', status=400, actions=[UPDATE])
     run = run_module(module, args(groups=[group('a', 'x.example.org', protocol='flv')]), api)
     assert run.failed and 'protocol of a saved origin cannot be changed' in run.result['msg']
     assert 'state=absent' in run.result['msg']
 
 
 def test_other_invalid_param_gets_no_protocol_hint(run_module):
-    api = fake([group('a', 'x.example.org')])
-    api.fail_next('InvalidParam', 400, action='UpdateRelaySourceV3')
+    api = api_with([group('a', 'x.example.org')])
+    api.inject_fault(kind='error', code='InvalidParam', status=400, actions=[UPDATE])
     run = run_module(module, args(groups=[group('a', 'y.example.org')]), api)
     assert run.failed and 'saved origin' not in run.result['msg']
 
 
 def test_describe_not_found_means_nothing(run_module):
-    api = fake()
-    api.describe_style = 'not_found'
+    api = api_with()
+    api.settings(empty_describe='notfound')
     run = run_module(module, args(groups=[group('g')]), api)
     assert run.result['changed'] is True and api.writes()[0][0] == 'UpdateRelaySourceV3'
 
@@ -276,11 +278,11 @@ ODD_IDS = [case[0] for case in ODD_DESCRIBE_RESULTS]
 @pytest.mark.parametrize('update_mode', ['replace', 'merge'])
 def test_odd_describe_answer_fails_closed_before_any_write(run_module, result, path, update_mode):
     """Read as "nothing configured", these answers made the next Update (purge_groups=false) wipe relay1/relay2."""
-    api = fake([group('relay1'), group('relay2')], update_mode=update_mode)
-    api.answer_results['DescribeRelaySourceV3'] = result
+    api = api_with([group('relay1'), group('relay2')], update_mode=update_mode)
+    api.inject_fault(kind='result', result=result, actions=[DESCRIBE])
     run = run_module(module, args(groups=[group('relay3')], purge_groups=False), api)
     assert run.failed and api.writes() == []
-    assert [detail['Group'] for detail in api.groups_of(VHOST, APP)] == ['relay1', 'relay2']
+    assert [detail['Group'] for detail in groups_of(api, VHOST, APP)] == ['relay1', 'relay2']
     message = run.result['msg']
     assert message.startswith('DescribeRelaySourceV3 failed: InvalidResponse: %s ' % path), message
     assert 'RequestId req-1' in message and ERROR_ADVICE['InvalidResponse'] in message
@@ -292,15 +294,16 @@ def test_odd_describe_answer_fails_closed_before_any_write(run_module, result, p
 
 @pytest.mark.parametrize('result, path', [case[1:] for case in ODD_DESCRIBE_RESULTS[:6]], ids=ODD_IDS[:6])
 def test_odd_describe_answer_stops_state_absent_too(run_module, result, path):
-    api = fake([group('relay1'), group('relay2')])
-    api.answer_results['DescribeRelaySourceV3'] = result
+    api = api_with([group('relay1'), group('relay2')])
+    api.inject_fault(kind='result', result=result, actions=[DESCRIBE])
     run = run_module(module, args(state='absent', groups=[{'name': 'relay1'}]), api)
     assert run.failed and path in run.result['msg'] and api.writes() == []
 
 
 def test_params_sent_as_a_json_string_are_decoded(run_module):
-    api = fake([group('relay1'), group('relay2')])
-    api.answer_results['DescribeRelaySourceV3'] = describe_result(server={'RelaySourceParams': '{"domain": "live.push.net"}'})
+    api = api_with([group('relay1'), group('relay2')])
+    api.inject_fault(kind='result', result=describe_result(server={'RelaySourceParams': '{"domain": "live.push.net"}'}),
+                     actions=[DESCRIBE])
     declared = [group('relay1'), {'name': 'relay2', 'servers': [
         {'domain': 'a.example.org', 'protocol': 'flv', 'params': {}},
         {'domain': 'b.example.org', 'protocol': 'rtmp', 'params': {'domain': 'live.push.net'}}]}]
@@ -309,8 +312,8 @@ def test_params_sent_as_a_json_string_are_decoded(run_module):
 
 
 def test_odd_write_answer_stops_the_remaining_writes(run_module):
-    api = fake([group('a'), group('x'), group('b')])
-    api.answer_results['DeleteRelaySourceV3'] = ['deleted']
+    api = api_with([group('a'), group('x'), group('b')])
+    api.inject_fault(kind='result', result=['deleted'], actions=[DELETE])
     run = run_module(module, args(groups=[group('a'), group('b', 'n.example.org')]), api)
     assert run.failed and run.result['changed'] is True
     assert [action for action, _body in api.writes()] == ['DeleteRelaySourceV3']
