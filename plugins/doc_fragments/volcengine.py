@@ -102,16 +102,17 @@ options:
         is tightened to mode 0700. When it is refused or cannot be used (owned by another user, a symbolic link,
         writable by others, not writable, no file locks) each process keeps the limit on its own and the module
         warns, once, saying why and what to do; the task goes on.
-      - If not set, the value of the E(VOLCENGINE_RATE_LIMIT) environment variable is used (an empty value counts as
-        not set), then V(10).
+      - If not set, the value of the E(VOLCENGINE_RATE_LIMIT) environment variable is used, then V(10).
       - V(0) disables the limiter; otherwise from V(0.1) to V(1000). Any other value (including C(inf), C(nan) or, in
         E(VOLCENGINE_RATE_LIMIT), text that is not a number) fails before any request.
     type: float
+    default: 10
 requirements:
   - requests
 notes:
   - Credentials, region and endpoint can be set once for every module of the collection with
     C(module_defaults) and the C(group/volcengine.cloud.volcengine) action group.
+  - An environment variable set to an empty or blank value counts as not set.
   - Requests are signed with Volcengine's HMAC-SHA256 (V4) signature; the controller's clock must be accurate
     (an C(InvalidTimestamp) error means that it is not).
   - Proxies are taken from the standard E(HTTPS_PROXY), E(HTTP_PROXY), E(ALL_PROXY) and E(NO_PROXY) environment

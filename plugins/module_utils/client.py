@@ -67,10 +67,12 @@ from ansible_collections.volcengine.cloud.plugins.module_utils.signer import (
 COLLECTION_VERSION = '0.1.0'
 USER_AGENT = 'volcengine.cloud/%s (ansible-collection)' % COLLECTION_VERSION
 
+# The connection defaults, named once: the client's keyword defaults and the modules' argument spec
+# (module_support.volcengine_argument_spec) both use them.
 DEFAULT_ENDPOINT = 'https://live.volcengineapi.com'
 DEFAULT_REGION = 'cn-north-1'
 DEFAULT_SERVICE = 'live'
-DEFAULT_TIMEOUT = 30
+DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 4
 
 # HTTP statuses worth another attempt (throttling and transient server/gateway failures).
@@ -149,7 +151,7 @@ def parse_retry_after(value, now=None):
 
 def _split_endpoint(endpoint):
     """(base_url, path, host_header) from 'https://host', 'host:port', 'http://127.0.0.1:8080/prefix' ..."""
-    endpoint = (endpoint or DEFAULT_ENDPOINT).strip()
+    endpoint = endpoint.strip()
     if '://' not in endpoint:
         endpoint = 'https://' + endpoint
     parts = urlsplit(endpoint)
@@ -285,14 +287,15 @@ class VolcengineClient(object):
         self.access_key = access_key
         self._secret_key = secret_key
         self._session_token = session_token or None
+        # An empty (or None) region, service or endpoint means the default, whoever passes it.
         self.region = region or DEFAULT_REGION
         self.service = service or DEFAULT_SERVICE
         self.endpoint = endpoint or DEFAULT_ENDPOINT
         self._base_url, self._path, self._host = _split_endpoint(self.endpoint)
-        self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+        self.timeout = timeout
         self.validate_certs = validate_certs
         self.ca_bundle = ca_bundle
-        self.max_retries = max(0, int(max_retries if max_retries is not None else DEFAULT_MAX_RETRIES))
+        self.max_retries = max_retries
         self.sleep = sleep
         self.clock = clock
         self.rate_limiter = rate_limiter

@@ -17,7 +17,8 @@ try:
 except ImportError:  # pragma: no cover
     from urlparse import urlsplit
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.client import (
     DEFAULT_ENDPOINT,
@@ -32,7 +33,7 @@ from ansible_collections.volcengine.cloud.plugins.module_utils.client import (
 )
 from ansible_collections.volcengine.cloud.plugins.module_utils.rate_limit import HostRateLimiter
 
-DEFAULT_RATE_LIMIT = 10.0
+DEFAULT_RATE_LIMIT = 10.0  # requests/second: the API's limit per account
 
 # What each numeric option accepts, (smallest, largest) and in words; the doc fragment states the same (a unit
 # test checks). rate_limit also accepts exactly 0 (no client-side limit).
@@ -53,21 +54,30 @@ ENV_ENDPOINT = 'VOLCENGINE_ENDPOINT'
 ENV_RATE_LIMIT = 'VOLCENGINE_RATE_LIMIT'
 
 
+def env_fallback_ignoring_empty(*names):
+    """Ansible's env_fallback, except that a variable set to an empty or blank value counts as unset (AWX injects an
+    optional credential field left empty that way), so the option's default applies."""
+    for name in names:
+        value = os.environ.get(name, '')
+        if value.strip():
+            return value
+    raise AnsibleFallbackNotFound
+
+
 def volcengine_argument_spec():
-    """The connection options every module accepts; merge the module's own options into a copy of it."""
+    """The connection options every module accepts; merge the module's own options into a copy of it. It owns the
+    options' defaults: client_from_module passes the values on as they are."""
     return dict(
-        access_key=dict(type='str', no_log=False, fallback=(env_fallback, [ENV_ACCESS_KEY])),
-        secret_key=dict(type='str', no_log=True, fallback=(env_fallback, [ENV_SECRET_KEY])),
-        session_token=dict(type='str', no_log=True, fallback=(env_fallback, [ENV_SESSION_TOKEN])),
-        region=dict(type='str', default=DEFAULT_REGION, fallback=(env_fallback, [ENV_REGION])),
-        endpoint=dict(type='str', default=DEFAULT_ENDPOINT, fallback=(env_fallback, [ENV_ENDPOINT])),
+        access_key=dict(type='str', no_log=False, fallback=(env_fallback_ignoring_empty, [ENV_ACCESS_KEY])),
+        secret_key=dict(type='str', no_log=True, fallback=(env_fallback_ignoring_empty, [ENV_SECRET_KEY])),
+        session_token=dict(type='str', no_log=True, fallback=(env_fallback_ignoring_empty, [ENV_SESSION_TOKEN])),
+        region=dict(type='str', default=DEFAULT_REGION, fallback=(env_fallback_ignoring_empty, [ENV_REGION])),
+        endpoint=dict(type='str', default=DEFAULT_ENDPOINT, fallback=(env_fallback_ignoring_empty, [ENV_ENDPOINT])),
         validate_certs=dict(type='bool', default=True),
         ca_bundle=dict(type='path'),
-        timeout=dict(type='float', default=float(DEFAULT_TIMEOUT)),
+        timeout=dict(type='float', default=DEFAULT_TIMEOUT),
         max_retries=dict(type='int', default=DEFAULT_MAX_RETRIES),
-        # No spec default or env_fallback: client_from_module reads VOLCENGINE_RATE_LIMIT itself, so that a bad
-        # value there fails naming the variable, not only the option.
-        rate_limit=dict(type='float'),
+        rate_limit=dict(type='float', default=DEFAULT_RATE_LIMIT, fallback=(env_fallback_ignoring_empty, [ENV_RATE_LIMIT])),
     )
 
 
@@ -80,81 +90,57 @@ def client_from_module(module):
     """
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
-        return None
     params = module.params
-    if not params.get('access_key'):
+    if not params['access_key']:
         module.fail_json(msg='Missing access key: set the access_key option or the %s environment variable.'
                          % ENV_ACCESS_KEY)
-        return None
-    if not params.get('secret_key'):
+    if not params['secret_key']:
         module.fail_json(msg='Missing secret key: set the secret_key option or the %s environment variable.'
                          % ENV_SECRET_KEY)
-        return None
     try:
-        check_credentials(params['access_key'], params['secret_key'], params.get('session_token'), env_names=dict(
+        check_credentials(params['access_key'], params['secret_key'], params['session_token'], env_names=dict(
             access_key=ENV_ACCESS_KEY, secret_key=ENV_SECRET_KEY, session_token=ENV_SESSION_TOKEN))
     except InvalidCredentialError as exc:
         module.fail_json(msg=str(exc))
-        return None
-    timeout = params.get('timeout')
-    if timeout is None:
-        timeout = float(DEFAULT_TIMEOUT)
-    timeout = _checked_number(module, 'timeout', timeout, TIMEOUT_RANGE, TIMEOUT_ACCEPTED)
-    max_retries = params.get('max_retries')
-    if max_retries is None:
-        max_retries = DEFAULT_MAX_RETRIES
-    max_retries = _checked_number(module, 'max_retries', max_retries, MAX_RETRIES_RANGE, MAX_RETRIES_ACCEPTED)
-    rate = _rate_limit(module)
-    rate_limiter = HostRateLimiter(rate, key=params['access_key'], on_warning=module.warn) if rate > 0 else None
-    _warn_about_transport(module, params.get('endpoint') or DEFAULT_ENDPOINT, params.get('validate_certs', True) is not False)
+    _check_number(module, 'timeout', TIMEOUT_RANGE, TIMEOUT_ACCEPTED)
+    _check_number(module, 'max_retries', MAX_RETRIES_RANGE, MAX_RETRIES_ACCEPTED)
+    if params['rate_limit'] != 0:
+        _check_number(module, 'rate_limit', RATE_LIMIT_RANGE, RATE_LIMIT_ACCEPTED, ENV_RATE_LIMIT)
+    rate_limiter = None
+    if params['rate_limit'] > 0:
+        rate_limiter = HostRateLimiter(params['rate_limit'], key=params['access_key'], on_warning=module.warn)
     try:
-        return VolcengineClient(
+        client = VolcengineClient(
             access_key=params['access_key'],
             secret_key=params['secret_key'],
-            session_token=params.get('session_token') or None,
-            region=params.get('region') or DEFAULT_REGION,
-            endpoint=params.get('endpoint') or DEFAULT_ENDPOINT,
-            timeout=timeout,
-            validate_certs=params.get('validate_certs', True) is not False,
-            ca_bundle=params.get('ca_bundle') or None,
-            max_retries=max_retries,
+            session_token=params['session_token'],
+            region=params['region'],
+            endpoint=params['endpoint'],
+            timeout=params['timeout'],
+            validate_certs=params['validate_certs'],
+            ca_bundle=params['ca_bundle'],
+            max_retries=params['max_retries'],
             rate_limiter=rate_limiter,
         )
     except ValueError as exc:
         module.fail_json(msg='Invalid endpoint option: %s. Set endpoint (or %s) to a URL such as %s.'
                          % (exc, ENV_ENDPOINT, DEFAULT_ENDPOINT))
-        return None
+    _warn_about_transport(module, client.endpoint, client.validate_certs)
+    return client
 
 
-def _checked_number(module, option, value, bounds, accepted, source=None):
-    """``value`` when it is a finite number within ``bounds`` (smallest, largest); otherwise fails the module,
-    before any request, naming ``option`` (and ``source``, the environment variable it was read from)."""
+def _check_number(module, option, bounds, accepted, environment_variable=None):
+    """Fails the module, before any request, unless the option is a finite number within ``bounds`` (smallest,
+    largest); the message names the option (and the environment variable it may come from)."""
+    value = module.params[option]
     smallest, largest = bounds
     is_number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     if is_number and smallest <= value <= largest:
-        return value
-    name = option if source is None else '%s (read because the %s option is not set)' % (source, option)
+        return
     shown = value if isinstance(value, (int, float)) else 'a value that is not a number'
-    module.fail_json(msg='%s must be %s, got %s.' % (name, accepted, shown))
-    return None
-
-
-def _rate_limit(module):
-    """The rate_limit option, else the VOLCENGINE_RATE_LIMIT environment variable (empty counts as unset), else
-    DEFAULT_RATE_LIMIT; 0 means no limiter. Out of range or not a number fails the module."""
-    value, source = module.params.get('rate_limit'), None
-    if value is None:
-        text = os.environ.get(ENV_RATE_LIMIT, '').strip()
-        if not text:
-            return DEFAULT_RATE_LIMIT
-        source = ENV_RATE_LIMIT
-        try:
-            value = float(text)
-        except ValueError:
-            value = None
-    if value == 0:
-        return 0.0
-    return _checked_number(module, 'rate_limit', value, RATE_LIMIT_RANGE, RATE_LIMIT_ACCEPTED, source)
+    source = '' if environment_variable is None else ' (from the %s option, or from %s when the option is not set)' % (
+        option, environment_variable)
+    module.fail_json(msg='%s must be %s, got %s%s.' % (option, accepted, shown, source))
 
 
 def _is_loopback(host):
@@ -191,9 +177,7 @@ def _warn_about_transport(module, endpoint, validate_certs):
 
 def request_ids_of(client):
     """The RequestIds of every API answer the client received, for a module's `request_ids` return value."""
-    if client is None:
-        return []
-    return list(getattr(client, 'request_ids', []) or [])
+    return list(client.request_ids)
 
 
 def fail_from_error(module, error, context='', **extra):

@@ -68,10 +68,10 @@ def test_argument_spec_secrets_and_env_fallbacks():
     expected_env = {
         'access_key': 'VOLCENGINE_ACCESS_KEY', 'secret_key': 'VOLCENGINE_SECRET_KEY',
         'session_token': 'VOLCENGINE_SESSION_TOKEN', 'region': 'VOLCENGINE_REGION',
-        'endpoint': 'VOLCENGINE_ENDPOINT',
+        'endpoint': 'VOLCENGINE_ENDPOINT', 'rate_limit': 'VOLCENGINE_RATE_LIMIT',
     }
     for option, env in expected_env.items():
-        assert spec[option]['fallback'][1] == [env]
+        assert spec[option]['fallback'] == (module_support.env_fallback_ignoring_empty, [env])
     for option in spec.values():
         for env in option.get('fallback', (None, []))[1]:
             assert not env.startswith('ANSIBLE_')
@@ -80,7 +80,8 @@ def test_argument_spec_secrets_and_env_fallbacks():
     assert spec['validate_certs'] == {'type': 'bool', 'default': True}
     assert spec['ca_bundle']['type'] == 'path'
     assert spec['max_retries']['default'] == 4
-    assert spec['rate_limit'] == {'type': 'float'}  # client_from_module reads VOLCENGINE_RATE_LIMIT, default 10
+    assert spec['timeout']['default'] == 30
+    assert spec['rate_limit']['type'] == 'float' and spec['rate_limit']['default'] == 10
 
 
 def test_spec_returns_a_fresh_copy():
@@ -184,6 +185,15 @@ def test_missing_requests_uses_missing_required_lib(monkeypatch):
     assert caught.value.kwargs['exception'] == 'Traceback: no module named requests'
 
 
+def test_the_spec_defaults_reach_the_client_unchanged():
+    client = module_support.client_from_module(make_module({'access_key': 'AK', 'secret_key': 'SK'}))
+    spec = module_support.volcengine_argument_spec()
+    assert (client.timeout, client.max_retries, client.rate_limiter.rate) == (
+        spec['timeout']['default'], spec['max_retries']['default'], spec['rate_limit']['default'])
+    assert (client.region, client.endpoint, client.validate_certs) == (
+        spec['region']['default'], spec['endpoint']['default'], spec['validate_certs']['default'])
+
+
 @pytest.mark.parametrize('args, words', [
     ({'timeout': 0}, 'timeout'),
     ({'max_retries': -1}, 'max_retries'),
@@ -229,7 +239,6 @@ def test_request_ids_of():
         request_ids = ['a', 'b']
     ids = module_support.request_ids_of(Holder())
     assert ids == ['a', 'b'] and ids is not Holder.request_ids
-    assert module_support.request_ids_of(None) == []
 
 
 # --- numeric options: finite and in the documented range, or a clear failure before any request ------------
@@ -290,8 +299,6 @@ def test_numeric_option_bounds_are_accepted(args):
 
 
 @pytest.mark.parametrize('text, words', [
-    ('ten', 'got a value that is not a number'),
-    ('10/s', 'got a value that is not a number'),
     ('inf', 'got inf'),
     ('nan', 'got nan'),
     ('-3', 'got -3.0'),
@@ -300,9 +307,30 @@ def test_numeric_option_bounds_are_accepted(args):
 def test_rate_limit_from_the_environment_fails_naming_variable_and_option(no_client, monkeypatch, text, words):
     monkeypatch.setenv('VOLCENGINE_RATE_LIMIT', text)
     message = failure_message({})
-    assert message.startswith('VOLCENGINE_RATE_LIMIT (read because the rate_limit option is not set) must be '
-                              '0 (no client-side limit) or a number of requests per second from 0.1 to 1000'), message
-    assert words in message
+    assert message.startswith('rate_limit must be 0 (no client-side limit) or a number of requests per second from '
+                              '0.1 to 1000'), message
+    assert words in message and 'or from VOLCENGINE_RATE_LIMIT when the option is not set' in message
+
+
+@pytest.mark.parametrize('text', ['ten', '10/s'])
+def test_rate_limit_from_the_environment_that_is_no_number_fails_in_ansibles_type_check(monkeypatch, capsys, text):
+    monkeypatch.setenv('VOLCENGINE_RATE_LIMIT', text)
+    with pytest.raises(SystemExit):
+        make_module({'access_key': 'AK', 'secret_key': 'SK'})
+    message = json.loads(capsys.readouterr().out)['msg']
+    assert "argument 'rate_limit'" in message and 'float' in message, message
+
+
+def test_empty_environment_variables_count_as_unset(monkeypatch):
+    for name in ENV_NAMES:
+        monkeypatch.setenv(name, ' ')
+    module = make_module({'access_key': 'AK', 'secret_key': 'SK'})
+    assert module.params['session_token'] is None and module.params['rate_limit'] == 10
+    client = module_support.client_from_module(module)
+    assert (client.region, client.endpoint, client.rate_limiter.rate) == ('cn-north-1', 'https://live.volcengineapi.com', 10)
+    monkeypatch.setenv('VOLCENGINE_ACCESS_KEY', '')
+    with pytest.raises(Failed, match='Missing access key'):
+        module_support.client_from_module(make_module({'secret_key': 'SK'}))
 
 
 @pytest.mark.parametrize('environment, option, expected', [
