@@ -46,9 +46,7 @@ demo: venv
 
 bench: venv
 	@$(VENV_PYTHON) tools/assemble_collection.py >/dev/null
-	@shopt -s nullglob; scripts=(tools/bench_*.py); \
-	if [ $${#scripts[@]} -eq 0 ]; then echo "no benchmarks yet: add tools/bench_<name>.py"; exit 0; fi; \
-	status=0; for script in "$${scripts[@]}"; do \
+	@status=0; for script in tools/bench_*.py; do \
 		echo "==== $$script"; PYTHONPATH=build $(VENV_PYTHON) "$$script" || status=1; \
 	done; exit $$status
 

@@ -16,7 +16,8 @@ Measures, in one run on this controller:
      what the client and its limiter achieve when the controller is not the bottleneck.
 
 Usage: .venv/bin/python tools/bench_relay_source.py [--runs N] [--apps N] [--forks N] [--report FILE] [--json FILE]
-(`make bench` runs it). Nothing leaves 127.0.0.1.
+(`make bench` runs it). Nothing leaves 127.0.0.1. The emulator harness and the playbook builders are the integration
+tests' own (tests/emulator/harness.py, tests/integration/scenarios.py), imported from the assembled collection.
 """
 
 from __future__ import annotations
@@ -38,31 +39,29 @@ import assemble_collection  # noqa: E402  (a sibling script, not a package)
 REPO_ROOT = assemble_collection.REPO_ROOT
 BUILD_ROOT = assemble_collection.DEFAULT_BUILD_ROOT
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
-VHOST = 'push.example.com'
-MODULE = 'volcengine.cloud.volc_live_relay_source'
 API_RATE = 10.0  # requests/second per account: what the emulator enforces and the ceiling we measure against
 # A lower limit at which 100 apps take the API longer than they take a 2-core controller: the API-bound case.
 API_BOUND_RATE = 5.0
 
 
-def relay_task(app='live', groups=None, state='present', loop=None):
-    arguments = {'vhost': VHOST, 'app': app, 'state': state}
-    if groups is not None:
-        arguments['groups'] = groups
-    task = {'name': 'Relay source', MODULE: arguments}
-    if loop is not None:
-        task['loop'] = loop
-    return task
+# The emulator harness and the integration tests' scenario builders, from the assembled collection (load_test_helpers).
+harness = scenarios = None
 
 
-def group(name, *domains):
-    return {'name': name, 'servers': [{'domain': domain} for domain in domains]}
+def load_test_helpers(build_root):
+    """Import tests/emulator/harness.py and tests/integration/scenarios.py from the collection assembled under
+    ``build_root``: tools/ is no part of the collection's packages, so it reaches them through sys.path."""
+    global harness, scenarios
+    sys.path.insert(0, build_root)
+    from ansible_collections.volcengine.cloud.tests.emulator import harness as emulator_harness
+    from ansible_collections.volcengine.cloud.tests.integration import scenarios as scenario_builders
+    harness, scenarios = emulator_harness, scenario_builders
 
 
 def write_playbook(directory, name, tasks, hosts='localhost'):
     path = os.path.join(directory, name + '.yml')
     with open(path, 'w', encoding='utf-8') as playbook:
-        json.dump([{'name': name, 'hosts': hosts, 'gather_facts': False, 'tasks': tasks}], playbook)
+        playbook.write(scenarios.playbook(*tasks, name=name, hosts=hosts))
     return path
 
 
@@ -118,44 +117,42 @@ def recap_count(completed, field):
     return total
 
 
-def api_group(name, *domains):
-    """A group in the API's (the emulator's) shape."""
-    return {'Group': name, 'Servers': [{'RelaySourceDomain': domain, 'RelaySourceProtocol': 'rtmp', 'RelaySourceParams': {}}
-                                       for domain in domains]}
-
-
 def letter_groups(names):
-    return [group(name, name.lower() + '.example.org') for name in names]
+    """One group per letter, each pulling from <letter>.example.org."""
+    return [scenarios.group(name, name.lower() + '.example.org') for name in names]
 
 
-# (scenario, groups the app holds first (names; origin <name>.example.org), the task) - every kind of change
-# whose API calls the module's notes and the guide document.
-API_CALL_SCENARIOS = [
-    ('no-op', 'AB', relay_task(groups=letter_groups('AB'))),
-    ('create (2 groups)', '', relay_task(groups=letter_groups('AB'))),
-    ('change a group in place', 'AB', relay_task(groups=[group('A', 'a.example.org', 'a2.example.org')] + letter_groups('B'))),
-    ('add a group at the end', 'A', relay_task(groups=letter_groups('AB'))),
-    ('remove the last group', 'AB', relay_task(groups=letter_groups('A'))),
-    ('purge a group in the middle (A, X, B to A, B)', 'AXB', relay_task(groups=letter_groups('AB'))),
-    ('reorder (A, B to B, A)', 'AB', relay_task(groups=letter_groups('BA'))),
-    ('reorder and drop (A, B, C to C, A)', 'ABC', relay_task(groups=letter_groups('CA'))),
-    ('insert a group first (A, B to C, A, B)', 'AB', relay_task(groups=letter_groups('CAB'))),
-    ('replace every group (A, B to C)', 'AB', relay_task(groups=letter_groups('C'))),
-    ('delete one group (state=absent)', 'AB', relay_task(groups=[{'name': 'B'}], state='absent')),
-    ('delete the app (state=absent)', 'AB', relay_task(state='absent')),
-]
+def api_call_scenarios():
+    """(scenario, groups the app holds first (letters), the task): every kind of change whose API calls the
+    module's notes and the guide document."""
+    task, group = scenarios.relay_task, scenarios.group
+    return [
+        ('no-op', 'AB', task(groups=letter_groups('AB'))),
+        ('create (2 groups)', '', task(groups=letter_groups('AB'))),
+        ('change a group in place', 'AB', task(groups=[group('A', 'a.example.org', 'a2.example.org')] + letter_groups('B'))),
+        ('add a group at the end', 'A', task(groups=letter_groups('AB'))),
+        ('remove the last group', 'AB', task(groups=letter_groups('A'))),
+        ('purge a group in the middle (A, X, B to A, B)', 'AXB', task(groups=letter_groups('AB'))),
+        ('reorder (A, B to B, A)', 'AB', task(groups=letter_groups('BA'))),
+        ('reorder and drop (A, B, C to C, A)', 'ABC', task(groups=letter_groups('CA'))),
+        ('insert a group first (A, B to C, A, B)', 'AB', task(groups=letter_groups('CAB'))),
+        ('replace every group (A, B to C)', 'AB', task(groups=letter_groups('C'))),
+        ('delete one group (state=absent)', 'AB', task(groups=[{'name': 'B'}], state='absent')),
+        ('delete the app (state=absent)', 'AB', task(state='absent')),
+    ]
+
+
 UPDATE_MODES = (('replace', 'replace'), ('merge', 'upsert'))  # (emulator --update-mode, what the docs call it)
 
 
 def measure_api_calls(emulator, workdir):
     """API calls of each scenario under each update semantics the emulator offers, each from its own seeded state."""
     rows = []
-    for name, seeded, task in API_CALL_SCENARIOS:
+    for name, seeded, task in api_call_scenarios():
         row = {'scenario': name}
         for mode, semantics in UPDATE_MODES:
             emulator.settings(update_mode=mode)
-            emulator.set_state([{'Vhost': VHOST, 'App': 'live', 'GroupDetails': [
-                api_group(letter, letter.lower() + '.example.org') for letter in seeded]}] if seeded else [])
+            emulator.set_state([scenarios.api_config('live', letter_groups(seeded))] if seeded else [])
             emulator.clear_requests()
             _elapsed, completed = run_playbook(write_playbook(workdir, 'calls', [task]), emulator, workdir)
             actions = [entry['action'] for entry in emulator.requests()]
@@ -166,11 +163,12 @@ def measure_api_calls(emulator, workdir):
     return rows
 
 
+NOOP_GROUPS = [{'name': 'primary', 'servers': [{'domain': 'origin-a.example.org'}]}]
+
+
 def seed_noop_state(emulator):
-    """VHOST/live already relays from group primary = origin-a.example.org, so a task declaring that is a no-op."""
-    emulator.set_state([{'Vhost': VHOST, 'App': 'live', 'GroupDetails': [
-        {'Group': 'primary', 'Servers': [{'RelaySourceDomain': 'origin-a.example.org', 'RelaySourceProtocol': 'rtmp',
-                                          'RelaySourceParams': {}}]}]}])
+    """The vhost's app live already relays from NOOP_GROUPS, so a task declaring them is a no-op."""
+    emulator.set_state([scenarios.api_config('live', NOOP_GROUPS)])
 
 
 def measure_overhead(emulator, workdir, runs):
@@ -178,7 +176,7 @@ def measure_overhead(emulator, workdir, runs):
     loop = list(range(runs))
     empty = write_playbook(workdir, 'empty', [])
     ping = write_playbook(workdir, 'ping', [{'name': 'Ping', 'ansible.builtin.ping': {}, 'loop': loop}])
-    noop = write_playbook(workdir, 'noop', [relay_task(groups=[group('primary', 'origin-a.example.org')], loop=loop)])
+    noop = write_playbook(workdir, 'noop', [dict(scenarios.relay_task(groups=NOOP_GROUPS), loop=loop)])
     baseline = run_playbook(empty, emulator, workdir)[0]
     ping_time = run_playbook(ping, emulator, workdir)[0]
     noop_time, completed = run_playbook(noop, emulator, workdir)
@@ -254,7 +252,7 @@ def measure_startup(emulator, workdir, samples):
     seed_noop_state(emulator)
     processes = ansiballz_cpu_seconds(emulator, workdir, {
         'ping': {'name': 'Ping', 'ansible.builtin.ping': {}},
-        'relay': relay_task(groups=[group('primary', 'origin-a.example.org')]),
+        'relay': scenarios.relay_task(groups=NOOP_GROUPS),
     }, samples)
     imports = import_cpu_seconds([
         'import ansible.module_utils.basic',
@@ -266,17 +264,16 @@ def measure_startup(emulator, workdir, samples):
             'collection': imports[2] + imports[3], 'compile': compile_cpu_seconds(samples)}
 
 
-def throughput_inventory(apps):
-    return ''.join('app%03d ansible_connection=local\n' % number for number in range(apps))
+def app_names(apps):
+    return ['app%03d' % number for number in range(apps)]
 
 
-def measure_throughput(harness, workdir, apps, forks, rate_limit, api_rate=API_RATE):
-    task = relay_task(app='{{ inventory_hostname }}', groups=[group('primary', '{{ inventory_hostname }}-origin.example.org')])
-    playbook = write_playbook(workdir, 'throughput', [task], hosts='all')
-    with harness(update_mode='replace', rate_limit=api_rate) as emulator:
+def measure_throughput(workdir, apps, forks, rate_limit, api_rate=API_RATE):
+    playbook = write_playbook(workdir, 'throughput', [scenarios.per_app_task()], hosts='all')
+    with harness.Emulator(update_mode='replace', rate_limit=api_rate) as emulator:
         emulator_cpu = process_cpu(emulator.process.pid)
         elapsed, completed = run_playbook(playbook, emulator, workdir, rate_limit=rate_limit, forks=forks,
-                                          inventory=throughput_inventory(apps))
+                                          inventory=scenarios.app_hosts(app_names(apps)))
         if emulator_cpu is not None:
             emulator_cpu = process_cpu(emulator.process.pid) - emulator_cpu
         log = emulator.requests()
@@ -297,11 +294,12 @@ def summarize_calls(how, rate_limit, apps, elapsed, log, api_rate=API_RATE):
             'efficiency': floor / elapsed if elapsed else 0.0}
 
 
-def measure_controller_floor(harness, workdir, apps, forks):
+def measure_controller_floor(workdir, apps, forks):
     """The same inventory and forks running ansible.builtin.ping: what the controller alone needs, no API."""
     playbook = write_playbook(workdir, 'controller_floor', [{'name': 'Ping', 'ansible.builtin.ping': {}}], hosts='all')
-    with harness(update_mode='replace', rate_limit=0) as emulator:
-        elapsed, completed = run_playbook(playbook, emulator, workdir, forks=forks, inventory=throughput_inventory(apps))
+    with harness.Emulator(update_mode='replace', rate_limit=0) as emulator:
+        elapsed, completed = run_playbook(playbook, emulator, workdir, forks=forks,
+                                          inventory=scenarios.app_hosts(app_names(apps)))
     return {'wall': elapsed, 'cpu_busy': completed.cpu_seconds / (elapsed * (os.cpu_count() or 1))}
 
 
@@ -317,21 +315,22 @@ def client_worker(spec):
                               rate_limiter=limiter)
     time.sleep(max(0.0, spec['start_at'] - time.time()))
     for app in spec['apps']:
-        relay_source.describe_app(client, VHOST, app)
-        relay_source.update(client, VHOST, app, [{'name': 'primary', 'servers': [
+        relay_source.describe_app(client, spec['vhost'], app)
+        relay_source.update(client, spec['vhost'], app, [{'name': 'primary', 'servers': [
             {'domain': app + '-origin.example.org', 'protocol': 'rtmp', 'params': {}}]}])
     print(json.dumps({'finished_at': time.time()}))
 
 
-def measure_client_throughput(harness, apps, processes, rate_limit):
+def measure_client_throughput(apps, processes, rate_limit):
     """The throughput scenario without Ansible: ``processes`` Python processes share the apps and send their
     Describe + Update through the collection's client, all starting at the same instant."""
-    names = ['app%03d' % number for number in range(apps)]
-    with harness(update_mode='replace', rate_limit=API_RATE) as emulator:
+    names = app_names(apps)
+    with harness.Emulator(update_mode='replace', rate_limit=API_RATE) as emulator:
         start_at = time.time() + 2.0  # every process has imported and connected by then
         workers = []
         for number in range(processes):
-            spec = {'apps': names[number::processes], 'rate_limit': rate_limit, 'start_at': start_at, 'build_root': BUILD_ROOT,
+            spec = {'apps': names[number::processes], 'vhost': scenarios.VHOST, 'rate_limit': rate_limit, 'start_at': start_at,
+                    'build_root': BUILD_ROOT,
                     'endpoint': emulator.url, 'access_key': emulator.access_key, 'secret_key': emulator.secret_key}
             workers.append(subprocess.Popen([sys.executable, os.path.abspath(__file__), '--client-worker', json.dumps(spec)],
                                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
@@ -442,25 +441,24 @@ def main():
         BUILD_ROOT = os.path.abspath(args.build_root)
     else:
         assemble_collection.assemble(BUILD_ROOT)
-    sys.path.insert(0, BUILD_ROOT)
-    from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator
+    load_test_helpers(BUILD_ROOT)
 
     with tempfile.TemporaryDirectory(prefix='volcengine-bench-') as workdir:
-        with Emulator(update_mode='replace', rate_limit=0) as emulator:
+        with harness.Emulator(update_mode='replace', rate_limit=0) as emulator:
             calls = measure_api_calls(emulator, workdir)
             overhead = measure_overhead(emulator, workdir, args.runs)
             startup = measure_startup(emulator, workdir, args.samples)
         runs = {'off': [], 'on': [], 'ping': []}
         for repeat in range(args.repeats):
-            runs['off'].append(measure_throughput(Emulator, workdir, args.apps, args.forks, 0))
-            runs['on'].append(measure_throughput(Emulator, workdir, args.apps, args.forks, API_RATE))
-            runs['ping'].append(measure_controller_floor(Emulator, workdir, args.apps, args.forks))
+            runs['off'].append(measure_throughput(workdir, args.apps, args.forks, 0))
+            runs['on'].append(measure_throughput(workdir, args.apps, args.forks, API_RATE))
+            runs['ping'].append(measure_controller_floor(workdir, args.apps, args.forks))
         throughput = [median_run(runs['off']), median_run(runs['on'])]
         controller_floor = median_run(runs['ping'])
         controller_floor['forks'] = args.forks
-        throughput += [measure_throughput(Emulator, workdir, args.apps, args.forks, rate_limit, api_rate=API_BOUND_RATE)
+        throughput += [measure_throughput(workdir, args.apps, args.forks, rate_limit, api_rate=API_BOUND_RATE)
                        for rate_limit in (0, API_BOUND_RATE)]
-        throughput += [measure_client_throughput(Emulator, args.apps, args.forks, rate_limit) for rate_limit in (0, API_RATE)]
+        throughput += [measure_client_throughput(args.apps, args.forks, rate_limit) for rate_limit in (0, API_RATE)]
 
     report = render_report(calls, overhead, startup, throughput, controller_floor)
     os.makedirs(os.path.dirname(args.report), exist_ok=True)
