@@ -13,14 +13,17 @@ Usage: .venv/bin/python tools/generate_signing_vectors.py [--check]
 from __future__ import absolute_import, division, print_function
 
 import argparse
-import collections
-import datetime
 import json
 import os
 import sys
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-VECTOR_FILE = os.path.join(REPO_ROOT, 'tests', 'unit', 'plugins', 'module_utils', 'signing_vectors.json')
+TESTS_DIR = os.path.join(REPO_ROOT, 'tests', 'unit', 'plugins', 'module_utils')
+VECTOR_FILE = os.path.join(TESTS_DIR, 'signing_vectors.json')
+# The SDK call lives beside the signer's tests, which recompute the vectors with it.
+sys.path.insert(0, TESTS_DIR)
+
+from sdk_signing import sdk_sign  # noqa: E402  pylint: disable=wrong-import-position,import-error
 
 AK = 'AKLTexample'
 SK = 'c2VjcmV0ZXhhbXBsZQ=='
@@ -84,35 +87,6 @@ CASES = [
          session_token='STS2/token+with=chars', secret_key='sëcret/ключ+==', access_key='AKLTother',
          x_date='20280229T235959Z'),
 ]
-
-
-def sdk_sign(vector):
-    """Sign one vector's inputs with the official SDK; returns the SDK's outputs."""
-    from volcengine.auth.SignerV4 import SignerV4
-    from volcengine.auth.SignParam import SignParam
-    from volcengine.Credentials import Credentials
-
-    param = SignParam()
-    param.set_method(vector['method'])
-    param.set_path(vector['path'])
-    param.set_host(dict(vector['headers']).get('Host', ''))
-    query = collections.OrderedDict()
-    for key, value in vector['query']:
-        query[key] = list(value) if isinstance(value, list) else value
-    param.set_query(query)
-    param.set_header_list(collections.OrderedDict((name, value) for name, value in vector['headers']))
-    param.set_body(vector['body'].encode('utf-8'))
-    param.set_date(datetime.datetime.strptime(vector['x_date'], '%Y%m%dT%H%M%SZ'))
-    credentials = Credentials(vector['access_key'], vector['secret_key'], vector['service'], vector['region'],
-                              vector['session_token'] or '')
-    result = SignerV4.sign_only(param, credentials)
-    return {
-        'x_date': result.xdate,
-        'x_content_sha256': result.xContextSha256,
-        'signed_headers': result.xSignedHeaders,
-        'signature': result.xSignature,
-        'authorization': result.authorization,
-    }
 
 
 def build():

@@ -151,3 +151,27 @@ def emulator(request):
 def emulator_replace():
     with Emulator(update_mode='replace', rate_limit=0) as running:
         yield running
+
+
+def run_tool(*command, **options):
+    """Run a command of this Python's environment (``command[0]`` is looked up beside sys.executable); its stdout,
+    or an assertion error with its output."""
+    command = (os.path.join(os.path.dirname(sys.executable), command[0]),) + command[1:]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600, **options)
+    assert completed.returncode == 0, '%s\n%s\n%s' % (' '.join(command), completed.stdout, completed.stderr)
+    return completed.stdout
+
+
+@pytest.fixture(scope='session')
+def installed_collection(tmp_path_factory):
+    """The collection as users get it: built with ansible-galaxy from this assembled copy and installed into a
+    collections path of its own, which is returned (the parent of ansible_collections/)."""
+    workdir = tmp_path_factory.mktemp('artifact')
+    run_tool('ansible-galaxy', 'collection', 'build', str(COLLECTION_DIR), '--output-path', str(workdir))
+    tarball = next(workdir.glob('volcengine-cloud-*.tar.gz'))
+    installed = workdir / 'collections'
+    # Outside the source tree: run from inside an ansible_collections/ folder, ansible-galaxy would find the
+    # collection "already installed" and install nothing.
+    run_tool('ansible-galaxy', 'collection', 'install', '--offline', '--force', '-p', str(installed), str(tarball),
+             cwd=str(workdir))
+    return installed

@@ -18,8 +18,8 @@ import types
 import pytest
 
 from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator
-from ansible_collections.volcengine.cloud.tests.integration import hostile_server
-from ansible_collections.volcengine.cloud.tests.integration.hostile_server import HostileServer
+from ansible_collections.volcengine.cloud.tests.unit.plugins.module_utils import hostile_server
+from ansible_collections.volcengine.cloud.tests.unit.plugins.module_utils.hostile_server import HostileServer
 from ansible_collections.volcengine.cloud.tests.integration.scenarios import (
     MODULE, VHOST, api_config, app_hosts, group, group_names, per_app_task, playbook, relay_task, server_domains)
 

@@ -29,8 +29,8 @@ from ansible_collections.volcengine.cloud.plugins.module_utils.errors import (
     VolcengineError,
     VolcengineTransportError,
 )
-from ansible_collections.volcengine.cloud.tests.integration import hostile_server
-from ansible_collections.volcengine.cloud.tests.integration.hostile_server import HostileServer
+from ansible_collections.volcengine.cloud.tests.unit.plugins.module_utils import hostile_server
+from ansible_collections.volcengine.cloud.tests.unit.plugins.module_utils.hostile_server import HostileServer
 from ansible_collections.volcengine.cloud.tests.unit.plugins.module_utils.client_fakes import (
     ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, FakeResponse, Sleeper, envelope, make_client)
 
@@ -352,14 +352,22 @@ def test_bad_endpoint_raises_value_error(endpoint):
         make_client([FakeResponse()], endpoint=endpoint)
 
 
-def test_user_agent_has_the_single_version_constant_matching_galaxy_yml():
+def test_user_agent_has_the_single_version_constant_matching_the_collection_version():
     client, session, _sleeper = make_client([FakeResponse()])
     client.call('A', 'V', {})
     assert session.calls[0]['headers']['User-Agent'] == \
         'volcengine.cloud/%s (ansible-collection)' % client_module.COLLECTION_VERSION
-    with open(os.path.join(COLLECTION_DIR, 'galaxy.yml')) as galaxy:
-        version = re.search(r'^version:\s*(\S+)', galaxy.read(), re.M).group(1)
-    assert version.strip('\'"') == client_module.COLLECTION_VERSION
+    assert collection_version() == client_module.COLLECTION_VERSION
+
+
+def collection_version():
+    """galaxy.yml's version in the source tree; MANIFEST.json's in a built or installed collection."""
+    galaxy_yml = os.path.join(COLLECTION_DIR, 'galaxy.yml')
+    if not os.path.exists(galaxy_yml):
+        with open(os.path.join(COLLECTION_DIR, 'MANIFEST.json')) as manifest:
+            return json.load(manifest)['collection_info']['version']
+    with open(galaxy_yml) as galaxy:
+        return re.search(r'^version:\s*(\S+)', galaxy.read(), re.M).group(1).strip('\'"')
 
 
 def test_session_token_header_sent():

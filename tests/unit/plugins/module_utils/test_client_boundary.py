@@ -4,7 +4,7 @@
 """VolcengineClient at its boundary: bad credentials, secrets in any encoding, netrc and proxies from the
 environment, redirects, slow, cut, huge and hostile answers, and exceptions nobody expected.
 
-Real answers come from the loopback servers of tests/integration/hostile_server.py; the rest from the scripted
+Real answers come from the loopback servers of hostile_server.py; the rest from the scripted
 fake session. Durations are measured only to tell "bounded by the timeout" from "bounded by the server", with
 margins of several seconds.
 """
@@ -31,8 +31,8 @@ from ansible_collections.volcengine.cloud.plugins.module_utils.errors import (
     VolcengineError,
     VolcengineTransportError,
 )
-from ansible_collections.volcengine.cloud.tests.integration import hostile_server
-from ansible_collections.volcengine.cloud.tests.integration.hostile_server import HostileServer
+from ansible_collections.volcengine.cloud.tests.unit.plugins.module_utils import hostile_server
+from ansible_collections.volcengine.cloud.tests.unit.plugins.module_utils.hostile_server import HostileServer
 from ansible_collections.volcengine.cloud.tests.unit.plugins.module_utils.client_fakes import (
     ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, FakeResponse, FakeSession, Sleeper, envelope, make_client)
 

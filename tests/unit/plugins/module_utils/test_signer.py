@@ -13,9 +13,10 @@ import os
 import pytest
 
 from ansible_collections.volcengine.cloud.plugins.module_utils import signer
-# The generator of signing_vectors.json: its SDK call is imported deliberately unguarded, so a missing SDK
-# fails these tests instead of skipping them, and the stored vectors cannot drift from what it produces.
-from ansible_collections.volcengine.cloud.tools.generate_signing_vectors import sdk_sign
+# The SDK call of the generator of signing_vectors.json (tools/generate_signing_vectors.py): imported deliberately
+# unguarded, so a missing SDK fails these tests instead of skipping them, and the stored vectors cannot drift from
+# what it produces.
+from ansible_collections.volcengine.cloud.tests.unit.plugins.module_utils.sdk_signing import sdk_sign
 
 VECTOR_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'signing_vectors.json')
 with open(VECTOR_FILE, 'rb') as _vector_file:
