@@ -217,18 +217,12 @@ def validate_params(params, path):
             raise RelaySourceInputError(
                 value_path,
                 'must be a string, got %s %r; quote it in YAML (e.g. %s: "%s") because the API stores parameters as strings'
-                % (type(value).__name__, value, key, _yaml_text(value)))
+                % (type(value).__name__, value, key, _param_text(value)))
         found = _forbidden_character(value)
         if found:
             raise RelaySourceInputError(value_path, 'must not contain control or invisible formatting characters (%s); '
                                         'the value is not shown because parameters often hold credentials'
                                         % _character_problem(found))
-
-
-def _yaml_text(value):
-    if isinstance(value, bool):
-        return 'true' if value else 'false'
-    return '' if value is None else str(value)
 
 
 def validate_groups(groups, state):
@@ -293,6 +287,7 @@ def normalize_server(server):
 
 
 def _param_text(value):
+    """A parameter value as the API stores it (and as YAML writes it quoted): true/false, '' for null, else str()."""
     if isinstance(value, bool):
         return 'true' if value else 'false'
     return '' if value is None else str(value)
@@ -386,7 +381,7 @@ def group_names(groups):
 
 def describe(client, vhost, app=None, group=None):
     """Return the configurations the API lists, as snake_case dicts, filtered to the exact ``app``/``group``
-    when given (the API may answer with more).  ``Result`` absent or ``{}``, ``RelaySourceConfigList`` absent
+    when given (the API may answer with more; with ``group``, only the apps that have it).  ``Result`` absent or ``{}``, ``RelaySourceConfigList`` absent
     or ``[]`` and the 404 ResourceNotFound mean "nothing configured" and return []; any other odd shape raises
     VolcengineResponseError."""
     body = {'Vhost': vhost}
@@ -406,6 +401,7 @@ def describe(client, vhost, app=None, group=None):
     if group is not None:
         for entry in configs:
             entry['groups'] = [detail for detail in entry['groups'] if detail['name'] == group]
+        configs = [entry for entry in configs if entry['groups']]
     return configs
 
 
@@ -496,7 +492,7 @@ def done_sentence(write):
     return _PAST_TENSE[write['action']] % ', '.join(write['groups'])
 
 
-def plan_changes(plan):
+def plan_has_writes(plan):
     return bool(plan['writes'])
 
 
@@ -796,3 +792,14 @@ def progress_message(plan):
     sentences.append('Rerunning the task converges: it reads the current configuration again and makes only the '
                      'changes still needed.')
     return ' '.join(sentences)
+
+
+def failure_context(plan, error, current, desired):
+    """What the module says after ``error`` when a run stops: progress_message(plan), then PROTOCOL_CHANGE_HINT
+    when the API refused (InvalidParam) an update that only changes the protocol of existing origins."""
+    context = progress_message(plan)
+    failed = failed_write(plan)
+    if (error.code == 'InvalidParam' and failed is not None and failed['action'] == WRITE_UPDATE
+            and protocol_only_changes(current, desired)):
+        context += ' ' + PROTOCOL_CHANGE_HINT
+    return context

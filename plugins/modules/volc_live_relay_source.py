@@ -419,18 +419,14 @@ def main():
         else:
             plan = relay_source.plan_absent(current, None if listed is None else [group['name'] for group in listed])
             after = relay_source.groups_after_deletes(current, plan)
-        if relay_source.plan_changes(plan) and not module.check_mode:
+        if relay_source.plan_has_writes(plan) and not module.check_mode:
             relay_source.apply_plan(client, vhost, app, plan, current, after, warn=module.warn)
     except VolcengineError as error:
-        context = relay_source.progress_message(plan)
-        failed = relay_source.failed_write(plan)
-        if (error.code == 'InvalidParam' and failed is not None and failed['action'] == relay_source.WRITE_UPDATE
-                and relay_source.protocol_only_changes(current, after)):
-            context += ' ' + relay_source.PROTOCOL_CHANGE_HINT
-        fail_from_error(module, error, context, changed=relay_source.may_have_changed(plan), plan=plan,
-                        actions=relay_source.applied_actions(plan), request_ids=request_ids_of(client))
+        fail_from_error(module, error, relay_source.failure_context(plan, error, current, after),
+                        changed=relay_source.may_have_changed(plan), plan=plan, actions=relay_source.applied_actions(plan),
+                        request_ids=request_ids_of(client))
 
-    result = dict(changed=relay_source.plan_changes(plan), relay_source=relay_source.config(vhost, app, after), plan=plan,
+    result = dict(changed=relay_source.plan_has_writes(plan), relay_source=relay_source.config(vhost, app, after), plan=plan,
                   actions=relay_source.applied_actions(plan), request_ids=request_ids_of(client))
     if module._diff:
         result['diff'] = dict(before=relay_source.config(vhost, app, current) if current else {},

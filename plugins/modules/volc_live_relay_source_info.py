@@ -167,8 +167,6 @@ def main():
         configs = relay_source.describe(client, vhost, app, group)
     except VolcengineError as error:
         fail_from_error(module, error, relay_sources=[], request_ids=request_ids_of(client))
-    if group is not None:
-        configs = [entry for entry in configs if entry['groups']]
     module.exit_json(changed=False, relay_sources=configs, request_ids=request_ids_of(client))
 
 

@@ -4,7 +4,6 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import contextlib
 import json
 import os
 import tempfile
@@ -20,19 +19,7 @@ from ansible_collections.volcengine.cloud.plugins.module_utils import module_sup
 from ansible_collections.volcengine.cloud.plugins.module_utils.client import VolcengineClient
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineAPIError
 from ansible_collections.volcengine.cloud.plugins.module_utils.rate_limit import HostRateLimiter
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        from ansible.module_utils.common.text.converters import to_bytes
-        previous = basic._ANSIBLE_ARGS
-        basic._ANSIBLE_ARGS = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}))
-        try:
-            yield
-        finally:
-            basic._ANSIBLE_ARGS = previous
+from ansible_collections.volcengine.cloud.tests.unit.module_args import patch_module_args
 
 ENV_NAMES = ['VOLCENGINE_ACCESS_KEY', 'VOLCENGINE_SECRET_KEY', 'VOLCENGINE_SESSION_TOKEN', 'VOLCENGINE_REGION',
              'VOLCENGINE_ENDPOINT', 'VOLCENGINE_RATE_LIMIT']

@@ -252,6 +252,13 @@ def test_describe_filters_exact_app():
     assert api.calls == [('DescribeRelaySourceV3', {'Vhost': VHOST, 'App': APP})]
 
 
+def test_describe_with_a_group_lists_that_group_of_the_apps_that_have_it():
+    api = model_client()
+    api.inject_fault(kind='result', result={'RelaySourceConfigList': [
+        app_config(VHOST, APP, [group('a'), group('b')]), app_config(VHOST, 'other', [group('c')])]})  # more than asked
+    assert rs.describe(api, VHOST, group='b') == [{'vhost': VHOST, 'app': APP, 'groups': [group('b')]}]
+
+
 def test_describe_other_errors_raise_with_their_request_id():
     api = model_client()
     api.inject_fault(kind='error', code='RequestForbidden', status=403)
@@ -283,7 +290,7 @@ def _writes(plan):
 
 def test_plan_no_change():
     assert rs.plan_present([group('a'), group('b')], [group('a'), group('b')]) == rs.empty_plan()
-    assert not rs.plan_changes(rs.plan_present([], []))
+    assert not rs.plan_has_writes(rs.plan_present([], []))
 
 
 def test_plan_create_is_one_update_with_no_check():
@@ -395,7 +402,7 @@ def _run(current, desired, update_mode):
     api = _api(current, update_mode)
     read = rs.describe_app(api, VHOST, APP)
     plan = rs.plan_present(read, desired)
-    if rs.plan_changes(plan):
+    if rs.plan_has_writes(plan):
         rs.apply_plan(api, VHOST, APP, plan, read, desired)
     return plan, api
 
@@ -466,7 +473,7 @@ def test_every_ordering_converges_and_never_breaks_before_it_makes(update_mode):
                     calls, writes = [call[0] for call in api.calls], [call[0] for call in api.writes()]
                     _assert_invariants(api, plan, current, desired, update_mode, context)
                     if desired == current:
-                        assert calls == ['DescribeRelaySourceV3'] and not rs.plan_changes(plan), context
+                        assert calls == ['DescribeRelaySourceV3'] and not rs.plan_has_writes(plan), context
                     elif not current:
                         assert calls == ['DescribeRelaySourceV3', 'UpdateRelaySourceV3'], context
                     if plan['verify']:
@@ -491,7 +498,7 @@ def test_absent_converges(update_mode):
         for listed in [None] + list(_all_orderings(names + ['zz'])):
             api = _api(current, update_mode)
             plan = rs.plan_absent(current, listed)
-            if rs.plan_changes(plan):
+            if rs.plan_has_writes(plan):
                 rs.apply_plan(api, VHOST, APP, plan, current, [])
             expected = [] if listed is None else [item for item in current if item['name'] not in listed]
             assert rs.describe_app(api, VHOST, APP) == expected

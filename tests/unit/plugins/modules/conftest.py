@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, volcengine.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Run a module's main() in-process with given args and a fake client; return its JSON result."""
+"""Run a module's main() in-process with given args and a given client; return its JSON result."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
@@ -11,18 +11,7 @@ import pytest
 
 from unittest import mock
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    import contextlib
-
-    from ansible.module_utils import basic
-    from ansible.module_utils.common.text.converters import to_bytes
-
-    @contextlib.contextmanager
-    def patch_module_args(args=None):
-        with mock.patch.object(basic, '_ANSIBLE_ARGS', to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}))):
-            yield
+from ansible_collections.volcengine.cloud.tests.unit.module_args import patch_module_args
 
 
 class ModuleRun(object):
