@@ -143,47 +143,41 @@ def normalise_state(document):
     Used for --state files and set_state: only structure is checked (so odd states, e.g. a vhost-wide config with
     App "", can be seeded), parameter values are turned into strings.
     """
-    def fail(message):
-        return ControlError(400, message)
-
     if isinstance(document, list):
-        configs = document
-    else:
-        _require_type(document, dict, 'state', fail)
-        configs = document.get('RelaySourceConfigList', [])
-        if configs is None:
-            configs = []
-    _require_type(configs, list, 'RelaySourceConfigList', fail)
-    result = []
-    for index, config in enumerate(configs):
-        where = 'RelaySourceConfigList[%d]' % index
-        _require_type(config, dict, where, fail)
-        groups = config.get('GroupDetails') or []
-        _require_type(groups, list, where + '.GroupDetails', fail)
-        clean_groups = []
-        for group_index, group in enumerate(groups):
-            group_where = '%s.GroupDetails[%d]' % (where, group_index)
-            _require_type(group, dict, group_where, fail)
-            servers = group.get('Servers') or []
-            _require_type(servers, list, group_where + '.Servers', fail)
-            clean_servers = []
-            for server_index, server in enumerate(servers):
-                server_where = '%s.Servers[%d]' % (group_where, server_index)
-                _require_type(server, dict, server_where, fail)
-                params = server.get('RelaySourceParams') or {}
-                _require_type(params, dict, server_where + '.RelaySourceParams', fail)
-                clean_servers.append(collections.OrderedDict([
-                    ('RelaySourceDomain', str(server.get('RelaySourceDomain', ''))),
-                    ('RelaySourceProtocol', str(server.get('RelaySourceProtocol', ''))),
-                    ('RelaySourceParams', dict((str(k), _stringify(v)) for k, v in params.items())),
-                ]))
-            clean_groups.append(collections.OrderedDict([('Group', str(group.get('Group', ''))), ('Servers', clean_servers)]))
-        result.append(collections.OrderedDict([
-            ('Vhost', str(config.get('Vhost', ''))),
-            ('App', str(config.get('App', ''))),
-            ('GroupDetails', clean_groups),
-        ]))
-    return result
+        document = {'RelaySourceConfigList': document}
+    _require_type(document, dict, 'state', _state_error)
+    return [collections.OrderedDict([
+        ('Vhost', str(config.get('Vhost', ''))),
+        ('App', str(config.get('App', ''))),
+        ('GroupDetails', [collections.OrderedDict([
+            ('Group', str(group.get('Group', ''))),
+            ('Servers', [_state_server(server, server_where) for server_where, server in _objects(group, 'Servers', group_where)]),
+        ]) for group_where, group in _objects(config, 'GroupDetails', where)]),
+    ]) for where, config in _objects(document, 'RelaySourceConfigList')]
+
+
+def _state_error(message):
+    return ControlError(400, message)
+
+
+def _objects(container, key, where=None):
+    """(path, object) for each entry of the array ``container[key]`` (absent or null: none), each checked to be an
+    object; ControlError naming the path otherwise."""
+    path = key if where is None else '%s.%s' % (where, key)
+    entries = container.get(key) or []
+    _require_type(entries, list, path, _state_error)
+    return [('%s[%d]' % (path, index), _require_type(entry, dict, '%s[%d]' % (path, index), _state_error))
+            for index, entry in enumerate(entries)]
+
+
+def _state_server(server, where):
+    params = server.get('RelaySourceParams') or {}
+    _require_type(params, dict, where + '.RelaySourceParams', _state_error)
+    return collections.OrderedDict([
+        ('RelaySourceDomain', str(server.get('RelaySourceDomain', ''))),
+        ('RelaySourceProtocol', str(server.get('RelaySourceProtocol', ''))),
+        ('RelaySourceParams', dict((str(k), _stringify(v)) for k, v in params.items())),
+    ])
 
 
 def _stringify(value):
@@ -214,17 +208,32 @@ def validate_domain(domain, where):
         raise invalid_param('%s.RelaySourceDomain has an invalid port: %r' % (where, domain))
 
 
-def _optional_string(body, name):
+def _path(name, where):
+    return name if where is None else '%s.%s' % (where, name)
+
+
+def _optional_string(body, name, where=None):
     value = body.get(name)
     if value is None:
         return None
-    return _require_type(value, str, name)
+    return _require_type(value, str, _path(name, where))
 
 
-def _required_string(body, name):
-    value = _optional_string(body, name)
+def _required_string(body, name, where=None):
+    value = _optional_string(body, name, where)
     if not value:
-        raise invalid_param('%s is required' % name)
+        raise invalid_param('%s is required' % _path(name, where))
+    return value
+
+
+def _required_array(body, name, where=None):
+    """body[name] as a non-empty array: InvalidParam when absent or empty, InvalidParam.BindError when no array."""
+    value = body.get(name)
+    if value is None:
+        raise invalid_param('%s is required' % _path(name, where))
+    _require_type(value, list, _path(name, where))
+    if not value:
+        raise invalid_param('%s must not be empty' % _path(name, where))
     return value
 
 
@@ -243,62 +252,38 @@ def validate_app(body, required=True):
 
 
 def validate_group_details(body):
-    groups = body.get('GroupDetails')
-    if groups is None:
-        raise invalid_param('GroupDetails is required')
-    _require_type(groups, list, 'GroupDetails')
-    if not groups:
-        raise invalid_param('GroupDetails must not be empty')
     clean = []
     seen = set()
-    for group_index, group in enumerate(groups):
+    for group_index, group in enumerate(_required_array(body, 'GroupDetails')):
         where = 'GroupDetails[%d]' % group_index
         _require_type(group, dict, where)
-        name = group.get('Group')
-        if name is not None:
-            _require_type(name, str, where + '.Group')
-        if not name:
-            raise invalid_param('%s.Group is required' % where)
+        name = _required_string(group, 'Group', where)
         if name in seen:
             raise invalid_param('%s.Group %r appears more than once' % (where, name))
         seen.add(name)
-        servers = group.get('Servers')
-        if servers is None:
-            raise invalid_param('%s.Servers is required' % where)
-        _require_type(servers, list, where + '.Servers')
-        if not servers:
-            raise invalid_param('%s.Servers must not be empty' % where)
+        servers = _required_array(group, 'Servers', where)
         if len(servers) > MAX_SERVERS:
             raise invalid_param('%s.Servers has %d entries; at most %d origin addresses are allowed' % (where, len(servers), MAX_SERVERS))
-        clean_servers = []
-        for server_index, server in enumerate(servers):
-            server_where = '%s.Servers[%d]' % (where, server_index)
-            _require_type(server, dict, server_where)
-            domain = server.get('RelaySourceDomain')
-            if domain is not None:
-                _require_type(domain, str, server_where + '.RelaySourceDomain')
-            if not domain:
-                raise invalid_param('%s.RelaySourceDomain is required' % server_where)
-            validate_domain(domain, server_where)
-            protocol = server.get('RelaySourceProtocol')
-            if protocol is not None:
-                _require_type(protocol, str, server_where + '.RelaySourceProtocol')
-            if not protocol:
-                raise invalid_param('%s.RelaySourceProtocol is required' % server_where)
-            if protocol not in ('rtmp', 'flv'):
-                raise invalid_param('%s.RelaySourceProtocol must be "rtmp" or "flv", not %r' % (server_where, protocol))
-            params = server.get('RelaySourceParams')
-            if params is None:
-                params = {}
-            _require_type(params, dict, server_where + '.RelaySourceParams')
-            for key, value in params.items():
-                if not isinstance(value, str):
-                    raise bind_error('%s.RelaySourceParams[%r] must be a string' % (server_where, key))
-            clean_servers.append(collections.OrderedDict([
-                ('RelaySourceDomain', domain), ('RelaySourceProtocol', protocol), ('RelaySourceParams', dict(params)),
-            ]))
-        clean.append(collections.OrderedDict([('Group', name), ('Servers', clean_servers)]))
+        clean.append(collections.OrderedDict([('Group', name), ('Servers', [
+            _validate_server(server, '%s.Servers[%d]' % (where, server_index)) for server_index, server in enumerate(servers)])]))
     return clean
+
+
+def _validate_server(server, where):
+    _require_type(server, dict, where)
+    domain = _required_string(server, 'RelaySourceDomain', where)
+    validate_domain(domain, where)
+    protocol = _required_string(server, 'RelaySourceProtocol', where)
+    if protocol not in ('rtmp', 'flv'):
+        raise invalid_param('%s.RelaySourceProtocol must be "rtmp" or "flv", not %r' % (where, protocol))
+    params = server.get('RelaySourceParams')
+    if params is None:
+        params = {}
+    _require_type(params, dict, where + '.RelaySourceParams')
+    for key, value in params.items():
+        if not isinstance(value, str):
+            raise bind_error('%s.RelaySourceParams[%r] must be a string' % (where, key))
+    return collections.OrderedDict([('RelaySourceDomain', domain), ('RelaySourceProtocol', protocol), ('RelaySourceParams', dict(params))])
 
 
 def _copy(value):
@@ -340,30 +325,17 @@ def envelope(request_id, action, version, result=None, error=None):
     return document
 
 
-class Reply(object):
+class Reply(collections.namedtuple('Reply', 'status document text content_type headers waited raw request_id error result',
+                                   defaults=(None, None, JSON_CONTENT_TYPE, None, 0.0, False, None, None, None))):
     """The model's answer to one request.
 
     ``status`` is the HTTP status, None when the connection is to be closed without an answer (drop, drop_after).
     ``document`` is the JSON to send (the envelope, or a raw fault's body), ``text`` the body when it is not JSON
-    (an html fault). For an envelope, ``request_id``, ``error`` ((code, message) or None) and ``result`` repeat its
-    content; ``raw`` is true for raw and html faults, whose body is not the model's envelope. ``waited`` is how
-    many seconds the model held the request (delay faults) before answering.
+    (an html fault); ``headers`` the extra headers (Retry-After) or None. For an envelope, ``request_id``, ``error``
+    ((code, message) or None) and ``result`` repeat its content; ``raw`` is true for raw and html faults, whose body
+    is not the model's envelope. ``waited`` is how many seconds the model held the request (delay faults).
     """
-
-    def __init__(self, status, document=None, text=None, content_type=JSON_CONTENT_TYPE, headers=None, waited=0.0):
-        self.status = status
-        self.document = document
-        self.text = text
-        self.content_type = content_type
-        self.headers = headers or {}
-        self.waited = waited
-        self.raw = False
-        self.request_id = None
-        self.error = None
-        self.result = None
-
-    def __repr__(self):
-        return 'Reply(status=%r, document=%r, text=%r)' % (self.status, self.document, self.text)
+    __slots__ = ()
 
 
 class TokenBucket(object):
@@ -655,10 +627,8 @@ class LiveAPIModel(object):
 
     def _envelope_reply(self, entry, status, result=None, error=None, headers=None, waited=0.0):
         self.update_entry(entry, http_status=status, error_code=error[0] if error else None)
-        reply = Reply(status, envelope(entry['request_id'], entry['action'], entry['version'], result=result, error=error),
-                      headers=headers, waited=waited)
-        reply.request_id, reply.error, reply.result = entry['request_id'], error, result
-        return reply
+        return Reply(status, envelope(entry['request_id'], entry['action'], entry['version'], result=result, error=error),
+                     headers=headers, waited=waited, request_id=entry['request_id'], error=error, result=result)
 
     def _fault_reply(self, entry, fault, waited):
         headers = {}
@@ -672,11 +642,8 @@ class LiveAPIModel(object):
                                         headers=headers, waited=waited)
         self.update_entry(entry, http_status=fault['status'])
         if kind == 'html':
-            reply = Reply(fault['status'], text=HTML_PAGE, content_type='text/html', headers=headers, waited=waited)
-        else:
-            reply = Reply(fault['status'], document=fault['body'], headers=headers, waited=waited)
-        reply.raw = True
-        return reply
+            return Reply(fault['status'], text=HTML_PAGE, content_type='text/html', headers=headers, waited=waited, raw=True)
+        return Reply(fault['status'], document=fault['body'], headers=headers, waited=waited, raw=True)
 
     # -- actions -----------------------------------------------------------------------------------------
 

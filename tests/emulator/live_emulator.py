@@ -172,7 +172,7 @@ class Handler(BaseHTTPRequestHandler):
             payload = json.dumps(reply.document)  # verbatim, whatever JSON value it is
         else:
             payload = reply.document
-        self._send(reply.status, payload, content_type=reply.content_type, headers=reply.headers)
+        self._send(reply.status, payload, content_type=reply.content_type, headers=reply.headers or {})
 
 
 class Server(ThreadingMixIn, HTTPServer):
