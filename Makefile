@@ -13,9 +13,9 @@ VENV_PYTHON := .venv/bin/python
 
 help:
 	@echo "make demo         run the flagship module twice against the local emulator (idempotence shown)"
-	@echo "make test         every check: units, integration, sanity (2.16/2.19/2.21), lint, build"
+	@echo "make test         every check: units, integration, sanity (ansible-core 2.16 to 2.21), lint, build"
 	@echo "make units | integration | sanity | lint | build   one group of those checks, output streamed"
-	@echo "make sanity-2.17  ansible-test sanity with one ansible-core (2.16 ... 2.21; devel on GitHub only)"
+	@echo "make sanity-2.17  ansible-test sanity with one ansible-core (2.16 to 2.21; devel on GitHub only)"
 	@echo "make bench        run tools/bench_*.py"
 	@echo "make venv         create/update the venvs make test uses (instant when current)"
 	@echo "make clean        remove build/ and tests/output/ (keeps the venvs and .nox/)"
