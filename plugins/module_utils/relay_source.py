@@ -309,6 +309,22 @@ def config(vhost, app, groups):
     return {'vhost': vhost, 'app': app, 'groups': normalize_groups(groups)}
 
 
+def diff_header(vhost, app):
+    """What a diff of one app's configuration is about, e.g. ``relay source push.example.com/live``: Ansible prints
+    it after ``before:``/``after:``, so a ``--diff`` of many apps (a loop, or a module that manages several) says
+    which app each one is."""
+    return 'relay source %s/%s' % (vhost, app)
+
+
+def app_diff(vhost, app, before_groups, after_groups):
+    """The ``diff`` return value of one app: its configuration before and after in the modules' shape (``{}`` when it
+    has no group), with both headers naming the vhost and the app (``diff_header``)."""
+    header = diff_header(vhost, app)
+    return {'before': config(vhost, app, before_groups) if before_groups else {},
+            'after': config(vhost, app, after_groups) if after_groups else {},
+            'before_header': header, 'after_header': header}
+
+
 def configs_from_describe_answer(response):
     """The configurations a DescribeRelaySourceV3 answer lists, in the modules' snake_case shape, once the whole
     shape of its ``Result`` has been checked (see the module docstring, "Answers"); VolcengineResponseError

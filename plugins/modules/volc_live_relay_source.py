@@ -348,10 +348,14 @@ request_ids:
   elements: str
   sample: ["202306041104200100100232280022D31"]
 diff:
-  description: The configuration before and after (an empty dict when there is none), in diff mode.
+  description:
+    - The configuration before and after (an empty dict when there is none), in diff mode.
+    - C(before_header) and C(after_header) name the vhost and the app (C(relay source <vhost>/<app>)), so that a
+      C(--diff) of many apps, for example in a loop, says which app each diff is about.
   returned: when diff mode is on
   type: dict
-  sample: {"before": {}, "after": {"vhost": "push.example.com", "app": "live", "groups": []}}
+  sample: {"before": {}, "after": {"vhost": "push.example.com", "app": "live", "groups": []},
+           "before_header": "relay source push.example.com/live", "after_header": "relay source push.example.com/live"}
 error:
   description:
     - The API's error code and message.
@@ -429,8 +433,7 @@ def main():
     result = dict(changed=relay_source.plan_has_writes(plan), relay_source=relay_source.config(vhost, app, after), plan=plan,
                   actions=relay_source.applied_actions(plan), request_ids=request_ids_of(client))
     if module._diff:
-        result['diff'] = dict(before=relay_source.config(vhost, app, current) if current else {},
-                              after=relay_source.config(vhost, app, after) if after else {})
+        result['diff'] = relay_source.app_diff(vhost, app, current, after)
     module.exit_json(**result)
 
 

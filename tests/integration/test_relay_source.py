@@ -75,6 +75,8 @@ def test_lifecycle(emulator, run_playbook):
 
     create = run.task('Create')['result']
     assert create['diff']['before'] == {}
+    # the headers name the app, so a --diff of many apps says which one each diff is about
+    assert '--- before: relay source %s/live\n+++ after: relay source %s/live' % (VHOST, VHOST) in run.stdout
     assert create['diff']['after'] == create['relay_source'] == {'vhost': VHOST, 'app': 'live', 'groups': [
         {'name': 'relay1', 'servers': [{'domain': 'origin-a.example.org', 'protocol': 'rtmp', 'params': {}},
                                        {'domain': 'origin-b.example.org:1935', 'protocol': 'rtmp', 'params': {}}]},

@@ -63,7 +63,9 @@ def test_check_mode_makes_no_write_and_diff(run_module):
     assert run.result['actions'] == []
     assert [(write['action'], write['outcome']) for write in run.result['plan']['writes']] == [('update', 'planned')]
     assert run.result['diff'] == {'before': {'vhost': VHOST, 'app': APP, 'groups': [group('relay1')]},
-                                  'after': {'vhost': VHOST, 'app': APP, 'groups': TWO_GROUPS}}
+                                  'after': {'vhost': VHOST, 'app': APP, 'groups': TWO_GROUPS},
+                                  'before_header': 'relay source %s/%s' % (VHOST, APP),
+                                  'after_header': 'relay source %s/%s' % (VHOST, APP)}
     assert groups_of(api, VHOST, APP)[0]['Group'] == 'relay1'
 
 
@@ -71,7 +73,8 @@ def test_diff_when_nothing_configured(run_module):
     run = run_module(module, args(groups=[group('g')]), api_with(), diff=True)
     assert run.result['diff']['before'] == {}
     run = run_module(module, args(state='absent'), api_with([group('g')]), diff=True)
-    assert run.result['diff'] == {'before': {'vhost': VHOST, 'app': APP, 'groups': [group('g')]}, 'after': {}}
+    assert (run.result['diff']['before'], run.result['diff']['after']) == ({'vhost': VHOST, 'app': APP, 'groups': [group('g')]}, {})
+    assert run.result['diff']['before_header'] == run.result['diff']['after_header'] == 'relay source %s/%s' % (VHOST, APP)
     assert run.result['relay_source'] == {'vhost': VHOST, 'app': APP, 'groups': []}
 
 
