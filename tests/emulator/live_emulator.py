@@ -225,19 +225,34 @@ def load_keys(path):
     return result
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description='Local emulator of the Volcengine Live relay-source OpenAPI (test-only).')
-    parser.add_argument('--host', default='127.0.0.1')
-    parser.add_argument('--port', type=int, default=0)
+def build_parser():
+    """The command line: every option has a help text (a unit test checks)."""
+    parser = argparse.ArgumentParser(
+        description='Local emulator of the Volcengine Live relay-source OpenAPI (test-only). Prints its URL on the first '
+                    'line of stdout, then serves until interrupted. Without --credentials it accepts the demo key %s / %s.'
+                    % (api_model.DEMO_ACCESS_KEY, api_model.DEMO_SECRET_KEY))
+    parser.add_argument('--host', default='127.0.0.1', help='address to listen on (default: %(default)s)')
+    parser.add_argument('--port', type=int, default=0, help='port to listen on; 0 picks a free one (default: %(default)s)')
     parser.add_argument('--state', help='JSON file {"RelaySourceConfigList": [...]} loaded at start and rewritten after each change')
     parser.add_argument('--credentials', help='JSON file {"keys": [{"access_key", "secret_key", "session_token"}]}')
-    parser.add_argument('--update-mode', choices=api_model.UPDATE_MODES, default='replace')
-    parser.add_argument('--rate-limit', type=float, default=10.0, help='requests/second per access key (burst the same); 0 disables')
-    parser.add_argument('--empty-describe', choices=api_model.EMPTY_DESCRIBE_MODES, default='list')
-    parser.add_argument('--max-clock-skew', type=float, default=900.0, help='seconds')
-    parser.add_argument('--tls-cert')
-    parser.add_argument('--tls-key')
+    parser.add_argument('--update-mode', choices=api_model.UPDATE_MODES, default='replace',
+                        help='what UpdateRelaySourceV3 does: replace the app\'s group list, or merge (upsert) the groups sent '
+                             '(default: %(default)s)')
+    parser.add_argument('--rate-limit', type=float, default=10.0,
+                        help='requests/second per access key (burst the same); 0 disables (default: %(default)s)')
+    parser.add_argument('--empty-describe', choices=api_model.EMPTY_DESCRIBE_MODES, default='list',
+                        help='how DescribeRelaySourceV3 answers when nothing is configured: an empty list, no Result, or '
+                             'HTTP 404 ResourceNotFound (default: %(default)s)')
+    parser.add_argument('--max-clock-skew', type=float, default=900.0,
+                        help='seconds a request\'s X-Date may differ from this clock (default: %(default)s)')
+    parser.add_argument('--tls-cert', help='PEM certificate: serve HTTPS (with --tls-key)')
+    parser.add_argument('--tls-key', help='PEM private key of --tls-cert')
     parser.add_argument('--verbose', action='store_true', help='log every request on stderr')
+    return parser
+
+
+def parse_args(argv=None):
+    parser = build_parser()
     args = parser.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error('--tls-cert and --tls-key go together')

@@ -613,3 +613,11 @@ def test_compute_signature_fallback_for_headers_the_sdk_does_not_select():
                                                           '20240102T030405Z', 'cn-north-1', 'live')
     assert signed == 'host;user-agent;x-content-sha256;x-date'
     assert re.match(r'^[0-9a-f]{64}$', signature)
+
+
+def test_every_command_line_option_has_a_help_text():
+    from ansible_collections.volcengine.cloud.tests.emulator import live_emulator
+
+    options = [action for action in live_emulator.build_parser()._actions if action.option_strings]
+    assert {'--host', '--port', '--update-mode', '--rate-limit', '--tls-cert'} <= {action.option_strings[0] for action in options}
+    assert [action.option_strings[0] for action in options if not (action.help or '').strip()] == []
