@@ -166,6 +166,11 @@ seealso:
   - name: UpdateRelaySourceV3 API reference
     description: Volcengine Live OpenAPI documentation of the add-or-update action.
     link: https://www.volcengine.com/docs/6469/1126872
+  - ref: ansible_collections.volcengine.cloud.docsite.errors
+    description: Every error code the modules report, what it means and what to do about it.
+  - name: Error reference (docs/errors.md)
+    description: The same reference in the collection's source, also installed with it as C(docs/errors.md).
+    link: https://github.com/volcengine-ansible/volcengine.cloud/blob/main/docs/errors.md
 '''
 
 EXAMPLES = r'''

@@ -134,6 +134,7 @@ def test_credential_type_renders_with_only_the_required_inputs():
         'VOLCENGINE_SESSION_TOKEN': '',
         'VOLCENGINE_REGION': 'cn-north-1',
         'VOLCENGINE_ENDPOINT': '',
+        'VOLCENGINE_RATE_LIMIT': '',
     }
 
 

@@ -9,6 +9,7 @@ import pathlib
 import re
 
 import pytest
+import yaml
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import ERROR_ADVICE
 
@@ -33,3 +34,24 @@ def test_every_advised_code_is_documented_with_its_advice(code):
 
 def test_no_undocumented_extra_rows():
     assert set(_rows()) == set(ERROR_ADVICE)
+
+
+ERROR_REFERENCE_LABEL = 'ansible_collections.volcengine.cloud.docsite.errors'
+MODULES = sorted(path for path in (ERRORS_PAGE.parents[1] / 'plugins' / 'modules').glob('*.py') if not path.name.startswith('_'))
+
+
+def test_the_error_reference_is_on_the_docsite():
+    docsite = ERRORS_PAGE.parent / 'docsite'
+    toctrees = [entry for section in yaml.safe_load((docsite / 'extra-docs.yml').read_text(encoding='utf-8'))['sections']
+                for entry in section['toctree']]
+    assert 'errors' in toctrees
+    assert (docsite / 'rst' / 'errors.rst').read_text(encoding='utf-8').startswith('.. _%s:\n' % ERROR_REFERENCE_LABEL)
+
+
+@pytest.mark.parametrize('module_path', MODULES, ids=[path.stem for path in MODULES])
+def test_every_module_links_the_error_reference(module_path):
+    source = module_path.read_text(encoding='utf-8')
+    documentation = yaml.safe_load(source.split("DOCUMENTATION = r'''", 1)[1].split("'''", 1)[0])
+    assert {'ref': ERROR_REFERENCE_LABEL,
+            'description': 'Every error code the modules report, what it means and what to do about it.'} in documentation['seealso']
+    assert any(entry.get('link', '').endswith('/docs/errors.md') for entry in documentation['seealso'])
