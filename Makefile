@@ -8,15 +8,22 @@ PYTHON ?= python3
 # --setup: create/update the venvs the selected stages need first (instant when current)
 STAGES := $(PYTHON) tools/run_stages.py --setup
 VENV_PYTHON := .venv/bin/python
+# the demo's own small venv (ansible-core, requests, the emulator's SDK), made with any Python that a supported
+# ansible-core accepts (tools/demo_environment.py says which it chose)
+DEMO_ENVIRONMENT := $(PYTHON) tools/demo_environment.py
+DEMO_PYTHON_BIN := .venv-demo/bin/python
+# make install COLLECTIONS_PATH=...: where to install the collection (default ~/.ansible/collections)
+COLLECTIONS_PATH ?=
 
-.PHONY: help venv test units integration sanity lint build demo bench clean
+.PHONY: help venv test units integration sanity lint build demo install bench clean
 
 help:
-	@echo "make demo         run the flagship module twice against the local emulator (idempotence shown)"
+	@echo "make demo         the flagship module against a local API emulator: create, rerun, review a change, apply"
+	@echo "make install      build the collection and install it into ~/.ansible/collections (COLLECTIONS_PATH=...)"
 	@echo "make test         every check: units, integration, sanity (ansible-core 2.16 to 2.21), lint, build"
 	@echo "make units | integration | sanity | lint | build   one group of those checks, output streamed"
 	@echo "make sanity-2.17  ansible-test sanity with one ansible-core (2.16 to 2.21; devel on GitHub only)"
-	@echo "make bench        run tools/bench_*.py"
+	@echo "make bench        run tools/bench_*.py and regenerate docs/performance.md"
 	@echo "make venv         create/update the venvs make test uses (instant when current)"
 	@echo "make clean        remove build/ and tests/output/ (keeps the venvs and .nox/)"
 
@@ -32,8 +39,13 @@ units integration sanity lint build:
 sanity-%:
 	@$(STAGES) --stream sanity-$*
 
-demo: venv
-	@$(VENV_PYTHON) tools/demo.py
+demo:
+	@$(DEMO_ENVIRONMENT)
+	@$(DEMO_PYTHON_BIN) tools/demo.py
+
+install:
+	@$(DEMO_ENVIRONMENT)
+	@$(DEMO_PYTHON_BIN) tools/install_collection.py $(if $(COLLECTIONS_PATH),--collections-path "$(COLLECTIONS_PATH)")
 
 bench: venv
 	@$(VENV_PYTHON) tools/assemble_collection.py >/dev/null

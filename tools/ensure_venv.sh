@@ -3,7 +3,8 @@
 #
 #   tools/ensure_venv.sh VENV_DIR PYTHON_MINOR REQUIREMENTS_FILE
 #
-# The interpreter is the newest pyenv Python PYTHON_MINOR.* (falling back to pythonPYTHON_MINOR on PATH).
+# The interpreter is $ENSURE_VENV_PYTHON when set (tools/demo_environment.py sets it), else the newest pyenv Python
+# PYTHON_MINOR.* (falling back to pythonPYTHON_MINOR on PATH).
 # A stamp file inside the venv records a hash of the requirements file and the interpreter version, so a
 # warm run costs one sha256sum; an existing venv is updated in place, never deleted (others may use it).
 set -euo pipefail
@@ -36,7 +37,7 @@ find_python() {
 }
 
 if [[ ! -x "$venv_dir/bin/python" ]]; then
-    python=$(find_python)
+    python=${ENSURE_VENV_PYTHON:-$(find_python)}
     if [[ -z "$python" ]]; then
         echo "ensure_venv: no Python $python_minor found (pyenv versions/$python_minor.* or python$python_minor)" >&2
         exit 1
