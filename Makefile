@@ -47,11 +47,19 @@ install:
 	@$(DEMO_ENVIRONMENT)
 	@$(DEMO_PYTHON_BIN) tools/install_collection.py $(if $(COLLECTIONS_PATH),--collections-path "$(COLLECTIONS_PATH)")
 
-bench: venv
+# make bench BENCH_RUNS=2: measure twice, docs/performance.md shows ranges across the runs
+BENCH_RUNS ?= 1
+
+bench:
+	@$(PYTHON) tools/run_stages.py --setup-only units
 	@$(VENV_PYTHON) tools/assemble_collection.py >/dev/null
-	@status=0; for script in tools/bench_*.py; do \
-		echo "==== $$script"; PYTHONPATH=build $(VENV_PYTHON) "$$script" || status=1; \
-	done; exit $$status
+	@rm -rf build/bench; status=0; for run in $$(seq 1 $(BENCH_RUNS)); do \
+		mkdir -p build/bench/run$$run; for script in tools/bench_*.py; do \
+			name=$$(basename "$$script" .py); echo "==== $$script (run $$run of $(BENCH_RUNS))"; \
+			PYTHONPATH=build $(VENV_PYTHON) "$$script" --json "build/bench/run$$run/$${name#bench_}.json" || status=1; \
+		done; \
+	done; \
+	if [ $$status -eq 0 ]; then $(VENV_PYTHON) tools/performance_page.py build/bench/run*; else exit $$status; fi
 
 clean:
 	rm -rf build tests/output

@@ -35,6 +35,7 @@ import time
 TOOLS_DIR = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, TOOLS_DIR)
 import assemble_collection  # noqa: E402  (a sibling script, not a package)
+from performance_page import measured_on  # noqa: E402
 
 REPO_ROOT = assemble_collection.REPO_ROOT
 BUILD_ROOT = assemble_collection.DEFAULT_BUILD_ROOT
@@ -420,6 +421,66 @@ def render_report(calls, overhead, startup, throughput, controller_floor):
     return '\n'.join(lines) + '\n'
 
 
+def summary(calls, overhead, startup, throughput, controller_floor, apps, forks):
+    """The rows of docs/performance.md (tools/performance_page.py renders them, with ranges across runs): each a
+    label, a format and the values it formats."""
+    replace_calls = {row['scenario']: row['replace']['calls'] for row in calls}
+    upsert_calls = {row['scenario']: row['upsert']['calls'] for row in calls}
+    reorder = 'reorder (A, B to B, A)'
+    off, on, bound_off, bound_on, plain_off, plain_on = throughput
+    return {
+        'title': 'volc_live_relay_source against the emulator (tools/bench_relay_source.py)',
+        'measured': measured_on(),
+        'rows': [
+            {'what': 'API calls: no-op / create / change a group in place / purge a group / delete the app',
+             'result': '{:d} / {:d} / {:d} / {:d} / {:d}',
+             'values': [replace_calls[name] for name in ('no-op', 'create (2 groups)', 'change a group in place',
+                                                         'purge a group in the middle (A, X, B to A, B)',
+                                                         'delete the app (state=absent)')]},
+            {'what': 'API calls of a reorder `A, B` to `B, A`, API replacing / upserting on update (every case: the user '
+                     'guide\'s behaviour notes)',
+             'result': '{:d} / {:d}', 'values': [replace_calls[reorder], upsert_calls[reorder]]},
+            {'what': 'per-task time, no-op relay-source task vs `ansible.builtin.ping`',
+             'result': '{:.2f} s vs {:.2f} s ({:.1f}\u00d7)',
+             'values': [overhead['relay_noop_per_task'], overhead['ping_per_task'], overhead['ratio']]},
+            {'what': 'module process CPU, relay no-op vs ping',
+             'result': '{:.2f} s vs {:.2f} s; the difference is mostly `import requests` ({:.2f} s); the collection\'s own '
+                       'code (imports and compiling) costs {:.2f} s',
+             'values': [startup['relay'], startup['ping'], startup['requests'], startup['collection'] + startup['compile']]},
+            {'what': '%d apps, forks=%d, API limit %g req/s, client limiter off' % (apps, forks, off['api_rate']),
+             'result': '{:.0f} s, {:d} HTTP 429 (all retried), {:d} failed',
+             'values': [off['wall'], off['throttled_429'], off['failed_tasks']]},
+            {'what': 'same, client limiter on (default: %g req/s shared by all forks)' % on['client_rate_limit'],
+             'result': '{:.0f} s, {:d} HTTP 429, {:d} failed', 'values': [on['wall'], on['throttled_429'], on['failed_tasks']]},
+            {'what': 'same hosts and forks running only `ping` (controller floor)',
+             'result': '{:.0f} s with the controller {:.0f} % busy; the API floor is {:d} calls / ' + '%g' % on['api_rate']
+                       + ' = {:.0f} s',
+             'values': [controller_floor['wall'], 100 * controller_floor['cpu_busy'], on['successful_calls'], on['floor']]},
+            {'what': 'API-bound: same at an API limit of %g req/s, limiter off / on' % bound_off['api_rate'],
+             'result': 'off: {:d} tasks failed, {:d} HTTP 429; on: {:.1f} s = {:.0f} % of the {:.0f} s floor, {:d} HTTP 429, '
+                       '{:d} failed',
+             'values': [bound_off['failed_tasks'], bound_off['throttled_429'], bound_on['wall'], 100 * bound_on['efficiency'],
+                        bound_on['floor'], bound_on['throttled_429'], bound_on['failed_tasks']]},
+            {'what': '%d plain processes through the client (no Ansible), %g req/s, limiter off / on' % (
+                forks, plain_on['api_rate']),
+             'result': 'off: {:d} processes failed, {:d} HTTP 429; on: {:.1f} s for {:d} calls = {:.0f} % of the ceiling, '
+                       '{:d} HTTP 429',
+             'values': [plain_off['failed_tasks'], plain_off['throttled_429'], plain_on['wall'], plain_on['successful_calls'],
+                        100 * plain_on['efficiency'], plain_on['throttled_429']]},
+        ],
+        'notes': [
+            'What this means: with the client-side limiter on, the processes of a controller together stay at the '
+            'API\'s ceiling without 429s, and the plain processes show that the client alone reaches it. When the '
+            '`ansible-playbook` row with the limiter on is close to the controller floor (`ping` alone), the run is '
+            'bound by the controller, which starts a module process per task, not by the API; at the lower API limit '
+            'it is bound by the API, less the few seconds every run needs to start its module processes. More cores '
+            'or more apps per run bring it closer to the ceiling.',
+            'The full report of a run, with every scenario\'s calls and actions under both update semantics, the '
+            'start-up costs and the CPU figures, is in `bench/results/relay_source.md` after `make bench`.',
+        ],
+    }
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == '--client-worker':
         client_worker(json.loads(sys.argv[2]))
@@ -470,7 +531,9 @@ def main():
         with open(args.json, 'w', encoding='utf-8') as json_file:
             json.dump({'api_calls': calls,
                        'overhead': overhead, 'startup': startup, 'throughput': throughput,
-                       'controller_floor': controller_floor}, json_file, indent=2)
+                       'controller_floor': controller_floor,
+                       'summary': summary(calls, overhead, startup, throughput, controller_floor, args.apps, args.forks)},
+                      json_file, indent=2)
     return 0
 
 

@@ -8,9 +8,10 @@ SDK (the emulator checks signatures with it): tools/requirements-demo.txt. The s
 `make test`'s business.
 
 Which Python: any on this machine that a supported ansible-core (meta/runtime.yml: 2.16 and later) accepts as its
-controller Python, that is 3.10 to 3.14, and that can make a virtual environment. In this order: the Python the
-existing .venv-demo was made with; $DEMO_PYTHON when set; the Python running this script (the `python3` on PATH,
-or make's PYTHON); then the newest python3.X on PATH or under pyenv.
+controller Python, that is 3.10 to 3.14, and that can make a virtual environment. In this order: $DEMO_PYTHON when
+set; the Python the existing .venv-demo was made with; the Python running this script (the `python3` on PATH, or
+make's PYTHON); then the newest python3.X on PATH or under pyenv. To change the Python of an existing .venv-demo,
+remove it first.
 
 Which ansible-core: the newest release that Python accepts (2.17 on 3.10; 2.18 and 2.19 need 3.11; 2.20 and 2.21
 need 3.12), at the version the collection's tests pin for that release (tools/requirements-test.txt and
@@ -75,10 +76,7 @@ def probe(python):
 
 def candidates():
     """Pythons to consider, in the order of preference of the module docstring."""
-    found = [os.path.join(REPO_ROOT, DEMO_VENV, "bin", "python")]
-    if os.environ.get("DEMO_PYTHON"):
-        found.append(os.environ["DEMO_PYTHON"])
-    found.append(sys.executable)
+    found = [os.environ.get("DEMO_PYTHON"), os.path.join(REPO_ROOT, DEMO_VENV, "bin", "python"), sys.executable]
     newest_first = sorted(NEWEST_CORE_FOR_PYTHON, reverse=True)
     found += [shutil.which("python%d.%d" % version) for version in newest_first]
     pyenv_root = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")

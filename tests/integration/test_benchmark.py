@@ -9,6 +9,7 @@ __metaclass__ = type
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -60,3 +61,44 @@ def test_benchmark_runs_and_reports_the_minimum_calls_and_no_failed_task(tmp_pat
     assert ('| reorder (A, B to B, A) | 3 | 5 | 1 | DescribeRelaySourceV3, UpdateRelaySourceV3, DescribeRelaySourceV3 | '
             'DescribeRelaySourceV3, UpdateRelaySourceV3, DescribeRelaySourceV3, DeleteRelaySourceV3, UpdateRelaySourceV3 |') in text
     assert text.count('| ansible-playbook, forks=3 |') == 4 and text.count('| 3 plain processes |') == 2
+
+    # what `make bench` does next: docs/performance.md rendered from the results, in the layout of the page committed
+    assert_renders_like_the_committed_page(results, tmp_path)
+
+
+PAGE = os.path.join(COLLECTION_ROOT, 'docs', 'performance.md')
+NUMBERS = re.compile(r'\d+(?:\.\d+)?(?:\u2013\d+(?:\.\d+)?)?')
+
+
+def page_sections(text):
+    """{section title: [(what, result) of each row, every number (or range of numbers) replaced by #]}."""
+    sections, title = {}, None
+    for line in text.splitlines():
+        if line.startswith('## '):
+            title = line[3:]
+            sections[title] = []
+        elif title and line.startswith('| ') and line not in ('| what | result |',):
+            what, result = line[2:-2].split(' | ')
+            sections[title].append((NUMBERS.sub('#', what), NUMBERS.sub('#', result)))
+    return sections
+
+
+def assert_renders_like_the_committed_page(relay_source_results, tmp_path):
+    run = tmp_path / 'run1'
+    run.mkdir()
+    os.rename(relay_source_results, str(run / 'relay_source.json'))
+    signing = subprocess.run([sys.executable, os.path.join(COLLECTION_ROOT, 'tools', 'bench_signing.py'), '-n', '200',
+                              '-r', '1', '--json', str(run / 'signing.json')],
+                             capture_output=True, text=True, timeout=300, check=False, env=dict(os.environ, PYTHONPATH=BUILD_ROOT))
+    assert signing.returncode == 0, signing.stdout + signing.stderr
+    page = tmp_path / 'performance.md'
+    rendered = subprocess.run([sys.executable, os.path.join(COLLECTION_ROOT, 'tools', 'performance_page.py'), str(run),
+                               '--output', str(page)], capture_output=True, text=True, check=False)
+    assert rendered.returncode == 0, rendered.stdout + rendered.stderr
+    with open(page, encoding='utf-8') as page_file, open(PAGE, encoding='utf-8') as committed_file:
+        fresh, committed = page_sections(page_file.read()), page_sections(committed_file.read())
+    assert sorted(fresh) == ['Request signing (tools/bench_signing.py)',
+                             'volc_live_relay_source against the emulator (tools/bench_relay_source.py)']
+    assert len(fresh['volc_live_relay_source against the emulator (tools/bench_relay_source.py)']) == 9
+    for title, rows in fresh.items():
+        assert committed.get(title) == rows, 'docs/performance.md has another layout than make bench writes: %s' % title

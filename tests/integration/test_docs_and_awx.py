@@ -1,65 +1,21 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, volcengine.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The user guide's playbooks, the infrastructure-as-code example and the AWX credential type, run for real
-against the emulator: what the documentation shows is what works."""
+"""The infrastructure-as-code example and the AWX credential type, run for real against the emulator: what the
+documentation shows is what works. The playbooks of the guide, the README and examples/ run in test_documentation.py."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
 import os
-import pathlib
-import re
 import sys
 
-import pytest
 import yaml
 
-COLLECTION_DIR = pathlib.Path(__file__).resolve().parents[2]
-GUIDE = COLLECTION_DIR / 'docs' / 'docsite' / 'rst' / 'guide.rst'
+from ansible_collections.volcengine.cloud.tests.integration.documentation import COLLECTION_DIR, guide_code_blocks
+
 AWX_DIR = COLLECTION_DIR / 'docs' / 'awx'
 IAC_EXAMPLE = COLLECTION_DIR / 'examples' / 'relay_sources'
-
-_CODE_BLOCK = re.compile(r'^\.\. code-block:: (?P<language>\S+)\n\n(?P<body>(?:(?:   .*)?\n)+)', re.MULTILINE)
-
-
-def guide_code_blocks(language):
-    text = GUIDE.read_text(encoding='utf-8')
-    blocks = []
-    for match in _CODE_BLOCK.finditer(text):
-        if match.group('language') == language:
-            lines = match.group('body').splitlines()
-            blocks.append('\n'.join(line[3:] for line in lines).strip() + '\n')
-    return blocks
-
-
-def guide_playbooks():
-    return [block for block in guide_code_blocks('yaml+jinja') if isinstance(yaml.safe_load(block), list)]
-
-
-def test_guide_has_runnable_playbooks():
-    # Guards the extraction itself: the guide shows a getting-started play and a module_defaults play.
-    playbooks = guide_playbooks()
-    assert len(playbooks) >= 2
-    assert any('module_defaults' in playbook for playbook in playbooks)
-
-
-@pytest.mark.parametrize('index', range(len(guide_playbooks())))
-def test_guide_playbook_runs_and_is_idempotent(index, emulator, run_playbook):
-    playbook = guide_playbooks()[index]
-    env = {}
-    extra_vars = {'volcengine_access_key': emulator.access_key, 'volcengine_secret_key': emulator.secret_key}
-    if 'module_defaults' in playbook:
-        # Prove the credentials really come from module_defaults, not from the environment.
-        env = {'VOLCENGINE_ACCESS_KEY': None, 'VOLCENGINE_SECRET_KEY': None}
-    first = run_playbook(playbook, emulator=emulator, extra_vars=extra_vars, env=env)
-    assert first.rc == 0, first
-    assert first.failed_count == 0, first
-    emulator.clear_requests()
-    second = run_playbook(playbook, emulator=emulator, extra_vars=extra_vars, env=env)
-    assert second.rc == 0, second
-    assert second.changed_count == 0, second
-    assert emulator.write_requests() == []
 
 
 def test_guide_credential_type_matches_the_shipped_files():
