@@ -80,7 +80,7 @@ def test_trying_it_without_an_account_runs_as_written(tmp_path):
     process = subprocess.Popen(['bash', '-c', script], cwd=str(CLONE), env=environment, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, universal_newlines=True, start_new_session=True)
     try:
-        output, _ = process.communicate(timeout=900)
+        output = process.communicate(timeout=900)[0]
     finally:
         try:  # the emulator, should the script have stopped before `kill %1`
             os.killpg(process.pid, signal.SIGKILL)
