@@ -385,15 +385,7 @@ def argument_spec():
     spec.update(
         vhost=dict(type='str', required=True),
         app=dict(type='str', required=True),
-        groups=dict(type='list', elements='dict', options=dict(
-            name=dict(type='str', required=True, aliases=['group']),
-            servers=dict(type='list', elements='dict', options=dict(
-                domain=dict(type='str', required=True, aliases=['relay_source_domain']),
-                protocol=dict(type='str', default=relay_source.DEFAULT_PROTOCOL, choices=list(relay_source.PROTOCOLS),
-                              aliases=['relay_source_protocol']),
-                params=dict(type='dict', aliases=['relay_source_params']),
-            )),
-        )),
+        groups=relay_source.groups_argument_spec(),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         purge_groups=dict(type='bool', default=True),
     )
@@ -413,12 +405,7 @@ def main():
     plan, current, after = relay_source.empty_plan(), [], []
     try:
         current = relay_source.describe_app(client, vhost, app)
-        if state == 'present':
-            after = relay_source.desired_groups(current, listed, module.params['purge_groups'])
-            plan = relay_source.plan_present(current, after)
-        else:
-            plan = relay_source.plan_absent(current, None if listed is None else [group['name'] for group in listed])
-            after = relay_source.groups_after_deletes(current, plan)
+        plan, after = relay_source.plan_app(current, listed, state, module.params['purge_groups'])
         if relay_source.plan_has_writes(plan) and not module.check_mode:
             relay_source.apply_plan(client, vhost, app, plan, current, after, warn=module.warn)
     except VolcengineError as error:
