@@ -235,6 +235,8 @@ def parse_args(argv=None):
     parser.add_argument('--rate-limit', type=float, default=10.0, help='requests/second per access key (burst the same); 0 disables')
     parser.add_argument('--empty-describe', choices=api_model.EMPTY_DESCRIBE_MODES, default='list')
     parser.add_argument('--max-clock-skew', type=float, default=900.0, help='seconds')
+    parser.add_argument('--latency', type=float, default=0.0,
+                        help='seconds every API answer is held after the request was processed (an API far away)')
     parser.add_argument('--tls-cert')
     parser.add_argument('--tls-key')
     parser.add_argument('--verbose', action='store_true', help='log every request on stderr')
@@ -243,6 +245,8 @@ def parse_args(argv=None):
         parser.error('--tls-cert and --tls-key go together')
     if args.rate_limit < 0:
         parser.error('--rate-limit must be >= 0')
+    if args.latency < 0:
+        parser.error('--latency must be >= 0')
     return args
 
 
@@ -255,7 +259,8 @@ def main(argv=None):
     try:
         checker = signature_check.SignatureChecker(load_keys(args.credentials) if args.credentials else None)
         model = api_model.LiveAPIModel(state_file=args.state, update_mode=args.update_mode, rate_limit=args.rate_limit,
-                                       empty_describe=args.empty_describe, max_clock_skew=args.max_clock_skew)
+                                       empty_describe=args.empty_describe, max_clock_skew=args.max_clock_skew,
+                                       latency=args.latency)
     except (OSError, ValueError, api_model.ControlError) as exc:
         sys.stderr.write('live_emulator: %s\n' % getattr(exc, 'message', exc))
         return 2
