@@ -163,7 +163,7 @@ notes:
     writes M(volcengine.cloud.volc_live_relay_source) would make after its own read (see its notes for the
     count of each kind of change). Reads happen first; if any read fails, nothing is written.
   - B(Check mode) computes the same plan and makes no write. Where the outcome depends on the API's update
-    semantics (RV(results[].plan.verify)), it reports the first pass only.
+    semantics (C(verify) in RV(results[].plan)), it reports the first pass only.
   - A change takes effect on the CDN about 3 to 5 minutes after the task succeeds.
 seealso:
   - module: volcengine.cloud.volc_live_relay_source
@@ -306,7 +306,7 @@ writes:
       description: The JSON body of the request, in the API's shape.
       type: dict
     outcome:
-      description: As RV(results[].plan.writes[].outcome) - V(planned) (check mode), V(applied), V(failed) or V(unknown).
+      description: As C(outcome) of the writes in RV(results[].plan) - V(planned) (check mode), V(applied), V(failed) or V(unknown).
       type: str
 results:
   description:
@@ -338,9 +338,10 @@ results:
       type: list
       elements: str
     plan:
-      description: The app's plan as M(volcengine.cloud.volc_live_relay_source) returns it in its RV(volcengine.cloud.volc_live_relay_source#module:plan) (C(writes) with
-        C(action), C(groups), C(description), C(follow_up), C(outcome), C(settled_by_read); C(verify);
-        C(update_semantics)).
+      description:
+        - The app's plan, as M(volcengine.cloud.volc_live_relay_source) returns it in
+          RV(volcengine.cloud.volc_live_relay_source#module:plan) - C(writes) (each with C(action), C(groups),
+          C(description), C(follow_up), C(outcome) and C(settled_by_read)), C(verify) and C(update_semantics).
       type: dict
     request_ids:
       description: The RequestId of every API answer of this app's writes and checks.
