@@ -15,6 +15,7 @@ import sys
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION_ROOT)))
 BENCH = os.path.join(COLLECTION_ROOT, 'tools', 'bench_relay_source.py')
+BENCH_MANY = os.path.join(COLLECTION_ROOT, 'tools', 'bench_relay_sources.py')
 APPS = 6
 
 
@@ -60,3 +61,35 @@ def test_benchmark_runs_and_reports_the_minimum_calls_and_no_failed_task(tmp_pat
     assert ('| reorder (A, B to B, A) | 3 | 5 | 1 | DescribeRelaySourceV3, UpdateRelaySourceV3, DescribeRelaySourceV3 | '
             'DescribeRelaySourceV3, UpdateRelaySourceV3, DescribeRelaySourceV3, DeleteRelaySourceV3, UpdateRelaySourceV3 |') in text
     assert text.count('| ansible-playbook, forks=3 |') == 4 and text.count('| 3 plain processes |') == 2
+
+
+def test_many_app_benchmark_runs_and_regenerates_only_its_section(tmp_path):
+    report, results = tmp_path / 'performance.md', str(tmp_path / 'results.json')
+    sys.path.insert(0, os.path.dirname(BENCH_MANY))
+    try:
+        import bench_relay_sources
+    finally:
+        sys.path.pop(0)
+    report.write_text('# Performance\n\nAn introduction.\n\n%s\nstale figures\n%s\n\n## Another script\'s section\n'
+                      % (bench_relay_sources.SECTION_BEGIN, bench_relay_sources.SECTION_END), encoding='utf-8')
+    completed = subprocess.run(
+        [sys.executable, BENCH_MANY, '--apps', str(APPS), '--latency', '0.05', '--repeats', '1', '--build-root', BUILD_ROOT,
+         '--report', str(report), '--json', results],
+        capture_output=True, text=True, timeout=900, check=False)
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    with open(results, encoding='utf-8') as results_file:
+        measured = json.load(results_file)
+
+    noop = measured['noop']
+    assert (noop['apps'], noop['calls'], noop['loop_calls'], noop['loop_changed'], noop['loop_failed']) == (APPS, 1, APPS, 0, 0)
+    assert noop['wall'] > 0 and noop['ping_wall'] > 0
+    many, loop = measured['throughput']
+    assert (many['calls'], many['throttled_429'], many['failed_tasks'], many['apps_configured'], many['changed']) == (APPS + 1, 0, 0, APPS, 1)
+    assert (loop['calls'], loop['failed_tasks'], loop['apps_configured']) == (2 * APPS, 0, APPS)
+    assert many['floor'] == 0.0 and loop['floor'] == 1.0  # (7 - 1) // 10 and (12 - 1) // 10 whole seconds
+
+    text = report.read_text(encoding='utf-8')
+    assert text.startswith('# Performance\n\nAn introduction.\n') and text.endswith("## Another script's section\n")
+    assert 'stale figures' not in text and text.count(bench_relay_sources.SECTION_BEGIN) == 1
+    assert '| one `volc_live_relay_sources` task over %d apps | 1 |' % APPS in text
+
