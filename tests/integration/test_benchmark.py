@@ -92,4 +92,3 @@ def test_many_app_benchmark_runs_and_regenerates_only_its_section(tmp_path):
     assert text.startswith('# Performance\n\nAn introduction.\n') and text.endswith("## Another script's section\n")
     assert 'stale figures' not in text and text.count(bench_relay_sources.SECTION_BEGIN) == 1
     assert '| one `volc_live_relay_sources` task over %d apps | 1 |' % APPS in text
-

@@ -14,8 +14,11 @@ from ansible_collections.volcengine.cloud.plugins.modules import volc_live_relay
 from ansible_collections.volcengine.cloud.tests.unit.model_client import ModelClient, app_config, groups_of, in_process_model
 from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.test_volc_live_relay_source import group
 
-VHOST, OTHER = 'push.example.com', 'play.example.com'
-DESCRIBE, UPDATE, DELETE = 'DescribeRelaySourceV3', 'UpdateRelaySourceV3', 'DeleteRelaySourceV3'
+VHOST = 'push.example.com'
+OTHER = 'play.example.com'
+DESCRIBE = 'DescribeRelaySourceV3'
+UPDATE = 'UpdateRelaySourceV3'
+DELETE = 'DeleteRelaySourceV3'
 
 
 class ThreadRecordingClient(ModelClient):
@@ -122,11 +125,11 @@ def test_overridden_deletes_the_unlisted_apps_of_the_vhosts_in_scope_only(run):
     api = seeded(('live', [group('relay1')]), ('sports', [group('s')]), ('old', [group('o')]), (OTHER, 'keep', [group('k')]),
                  (VHOST, '', [group('all', 'wide.example.org')]))
     result = run(api, state='overridden', config=[entry('live', [group('relay1')])]).result
-    assert api.view.calls[0] == (DESCRIBE, {'Vhost': VHOST}) and len([c for c in api.view.calls if c[0] == DESCRIBE]) == 1
+    assert api.view.calls[0] == (DESCRIBE, {'Vhost': VHOST}) and [call[0] for call in api.view.calls].count(DESCRIBE) == 1
     assert sorted(body['App'] for action, body in api.view.writes()) == ['old', 'sports']
     assert all(action == DELETE and body['App'] for action, body in api.view.writes())
-    assert [(item['app'], item['status']) for item in result['results']] == [('live', 'unchanged'), ('sports', 'applied'),
-                                                                            ('old', 'applied')]
+    assert [(item['app'], item['status']) for item in result['results']] == [
+        ('live', 'unchanged'), ('sports', 'applied'), ('old', 'applied')]
     assert result['results'][1]['actions'] == ["deleted the app's whole configuration (groups s)"]
     assert groups_of(api.view, OTHER, 'keep') and groups_of(api.view, VHOST, '')
     assert result['vhost_wide'] == [{'vhost': VHOST, 'app': '', 'groups': [group('all', 'wide.example.org')]}]
