@@ -163,6 +163,8 @@ notes:
     configured". C(RelaySourceParams) sent as a string holding a JSON object of strings is decoded.
 seealso:
   - module: volcengine.cloud.volc_live_relay_source_info
+  - module: volcengine.cloud.volc_live_relay_sources
+    description: Many apps, or whole vhosts, in one task.
   - name: UpdateRelaySourceV3 API reference
     description: Volcengine Live OpenAPI documentation of the add-or-update action.
     link: https://www.volcengine.com/docs/6469/1126872

@@ -61,6 +61,7 @@ notes:
     this module shows them at once.
 seealso:
   - module: volcengine.cloud.volc_live_relay_source
+  - module: volcengine.cloud.volc_live_relay_sources
 '''
 
 EXAMPLES = r'''

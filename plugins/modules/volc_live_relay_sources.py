@@ -253,7 +253,8 @@ before:
 after:
   description:
     - The configuration the run left (in check mode, would leave) in the vhosts in scope, in the shape of
-      O(config); apps whose configuration was deleted are not in it. Not read back from the API after writing.
+      O(config); apps whose configuration was deleted are not in it, and apps the run created come after the other
+      apps of their vhost, in the order of O(config). Not read back from the API after writing.
   returned: when O(state) is V(merged), V(replaced), V(overridden) or V(deleted), and every app succeeded
   type: list
   elements: dict
@@ -369,7 +370,9 @@ results:
                                  "follow_up": false, "outcome": "applied", "settled_by_read": false}],
                      "verify": false, "update_semantics": "unknown"}}]
 request_ids:
-  description: The RequestId of every API answer of the run, the reads first; quote them to Volcengine support.
+  description:
+    - The RequestId of every API answer of the run, the reads first; quote them to Volcengine support.
+    - Empty with O(state=rendered), which calls nothing.
   returned: always
   type: list
   elements: str
@@ -432,7 +435,7 @@ def main():
     except RelaySourceInputError as error:
         module.fail_json(msg=str(error), path=error.path)
     if state == relay_sources.RENDERED:
-        module.exit_json(changed=False, rendered=relay_sources.render(config))
+        module.exit_json(changed=False, rendered=relay_sources.render(config), request_ids=[])
 
     run = relay_sources.RelaySourcesRun(state, config, vhosts, module.params['max_workers'])
     with ClientPerThread(client_factory_from_module(module)) as clients:

@@ -394,12 +394,14 @@ def test_real_processes_share_one_window(tmp_path):
 # --- threads: a module may send from several threads of its one process -----------------------------------------
 
 def assert_one_window(sent, rate):
-    """No ``size + 1`` sends within one window, and the whole needs the windows its count implies."""
+    """No ``size + 1`` sends within one window, and the whole needs the windows its count implies. The times are taken
+    after acquire() returned, so a busy machine may record a send late: the margins allow for that (20 % of a window,
+    10 % of the whole), while threads that were not paced together would send many more within one window."""
     sent = sorted(sent)
     size, seconds = rate_limit.window_of(rate)
     for first, later in zip(sent, sent[size:]):
-        assert later - first >= seconds - 0.01
-    assert sent[-1] - sent[0] >= (len(sent) - 1) // size * seconds - 0.02
+        assert later - first >= 0.8 * seconds
+    assert sent[-1] - sent[0] >= 0.9 * ((len(sent) - 1) // size) * seconds
 
 
 def send_from_threads(limiters, acquires):

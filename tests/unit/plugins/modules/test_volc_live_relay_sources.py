@@ -203,7 +203,7 @@ def test_rendered_maps_config_to_requests_without_a_client(run):
         entry('live', [group('primary', 'a.example.org'), group('backup', '203.0.113.10', protocol='flv', params={'k': 'v'})]),
         entry('empty', [])])
     assert run_result.client_built is False and api.view.calls == []
-    assert run_result.result['changed'] is False and 'request_ids' not in run_result.result
+    assert run_result.result['changed'] is False and run_result.result['request_ids'] == []
     assert run_result.result['rendered'] == [{'action': UPDATE, 'body': {
         'Vhost': VHOST, 'App': 'live', 'GroupDetails': [
             {'Group': 'primary', 'Servers': [{'RelaySourceDomain': 'a.example.org', 'RelaySourceProtocol': 'rtmp'}]},
