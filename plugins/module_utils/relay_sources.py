@@ -64,7 +64,7 @@ STATUS_UNCHANGED, STATUS_PLANNED, STATUS_APPLIED, STATUS_FAILED = 'unchanged', '
 def _groups_required(state):
     if state == MERGED:
         return 'is required with state=merged: list the groups to create or update'
-    return ('is required with state=%s; use groups: [] for an app that should have no relay source' % state)
+    return 'is required with state=%s; use groups: [] for an app that should have no relay source' % state
 
 
 def _validate_entry(entry, state):

@@ -248,8 +248,13 @@ before:
   returned: when O(state) is V(merged), V(replaced), V(overridden) or V(deleted), once the reads succeeded
   type: list
   elements: dict
-  sample: [{"vhost": "push.example.com", "app": "live", "groups": [{"name": "primary", "servers": [
-            {"domain": "origin-a.example.org", "protocol": "rtmp", "params": {}}]}]}]
+  sample:
+    - vhost: push.example.com
+      app: live
+      groups:
+        - name: primary
+          servers:
+            - {domain: origin-a.example.org, protocol: rtmp, params: {}}
 after:
   description:
     - The configuration the run left (in check mode, would leave) in the vhosts in scope, in the shape of
@@ -258,23 +263,40 @@ after:
   returned: when O(state) is V(merged), V(replaced), V(overridden) or V(deleted), and every app succeeded
   type: list
   elements: dict
-  sample: [{"vhost": "push.example.com", "app": "live", "groups": [{"name": "primary", "servers": [
-            {"domain": "origin-c.example.org", "protocol": "rtmp", "params": {}}]}]}]
+  sample:
+    - vhost: push.example.com
+      app: live
+      groups:
+        - name: primary
+          servers:
+            - {domain: origin-c.example.org, protocol: rtmp, params: {}}
 gathered:
   description: The configuration of every app of the vhosts in O(vhosts), in the shape of O(config).
   returned: when O(state=gathered)
   type: list
   elements: dict
-  sample: [{"vhost": "push.example.com", "app": "live", "groups": [{"name": "primary", "servers": [
-            {"domain": "origin-a.example.org", "protocol": "rtmp", "params": {}}]}]}]
+  sample:
+    - vhost: push.example.com
+      app: live
+      groups:
+        - name: primary
+          servers:
+            - {domain: origin-a.example.org, protocol: rtmp, params: {}}
 rendered:
   description:
     - The API requests O(config) maps to for apps where nothing is configured yet, in order.
   returned: when O(state=rendered)
   type: list
   elements: dict
-  sample: [{"action": "UpdateRelaySourceV3", "body": {"Vhost": "push.example.com", "App": "live", "GroupDetails": [
-            {"Group": "primary", "Servers": [{"RelaySourceDomain": "origin-a.example.org", "RelaySourceProtocol": "rtmp"}]}]}}]
+  sample:
+    - action: UpdateRelaySourceV3
+      body:
+        Vhost: push.example.com
+        App: live
+        GroupDetails:
+          - Group: primary
+            Servers:
+              - {RelaySourceDomain: origin-a.example.org, RelaySourceProtocol: rtmp}
   contains:
     action:
       description: The API action.
@@ -383,8 +405,13 @@ diff:
       mode.
   returned: when diff mode is on, O(state) writes, and every app succeeded
   type: dict
-  sample: {"before": {}, "after": {"push.example.com/live": [{"name": "primary", "servers": [
-            {"domain": "origin-a.example.org", "protocol": "rtmp", "params": {}}]}]}}
+  sample:
+    before: {}
+    after:
+      push.example.com/live:
+        - name: primary
+          servers:
+            - {domain: origin-a.example.org, protocol: rtmp, params: {}}
 error:
   description:
     - The API's error code and message, of the failed read or of the first failed app.
