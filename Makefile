@@ -1,45 +1,36 @@
-# Developer entry points for the volcengine.cloud collection. `make test` is the one test command
-# (CI runs it through .ci/run). Every virtual environment is project-local and git-ignored.
+# Developer entry points for the volcengine.cloud collection. `make test` is the one test command (CI runs it
+# through .ci/run); the GitHub workflow .github/workflows/ci.yml runs the same groups, one make target per job.
+# Every virtual environment is project-local and git-ignored; nox keeps its session venvs in .nox/.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
+PYTHON ?= python3
+# --setup: create/update the venvs the selected stages need first (instant when current)
+STAGES := $(PYTHON) tools/run_stages.py --setup
 VENV_PYTHON := .venv/bin/python
-STAGES := $(VENV_PYTHON) tools/run_stages.py
 
 .PHONY: help venv test units integration sanity lint build demo bench clean
 
 help:
 	@echo "make demo         run the flagship module twice against the local emulator (idempotence shown)"
-	@echo "make test         every check: units, integration, sanity (2.16/2.19/2.21), lint, docs, build"
+	@echo "make test         every check: units, integration, sanity (ansible-core 2.16 to 2.21), lint, build"
 	@echo "make units | integration | sanity | lint | build   one group of those checks, output streamed"
+	@echo "make sanity-2.17  ansible-test sanity with one ansible-core (2.16 to 2.21; devel on GitHub only)"
 	@echo "make bench        run tools/bench_*.py"
-	@echo "make venv         create/update .venv, .venv-tools, .venv-2.16, .venv-2.21 (instant when current)"
-	@echo "make clean        remove build/ and tests/output/ (keeps the venvs)"
+	@echo "make venv         create/update the venvs make test uses (instant when current)"
+	@echo "make clean        remove build/ and tests/output/ (keeps the venvs and .nox/)"
 
-# Each venv carries a stamp with the hash of its requirements file: a warm run costs four sha256sums.
 venv:
-	@bash tools/ensure_venv.sh .venv 3.11 tools/requirements-test.txt
-	@bash tools/ensure_venv.sh .venv-tools 3.11 tools/requirements-tools.txt
-	@bash tools/ensure_venv.sh .venv-2.16 3.11 tools/requirements-sanity-2.16.txt
-	@bash tools/ensure_venv.sh .venv-2.21 3.12 tools/requirements-sanity-2.21.txt
+	@$(PYTHON) tools/run_stages.py --setup-only
 
-test: venv
+test:
 	@$(STAGES)
 
-units: venv
-	@$(STAGES) --stream units
+units integration sanity lint build:
+	@$(STAGES) --stream $@
 
-integration: venv
-	@$(STAGES) --stream integration
-
-sanity: venv
-	@$(STAGES) --stream sanity
-
-lint: venv
-	@$(STAGES) --stream ansible-lint antsibull-docs changelog-lint
-
-build: venv
-	@$(STAGES) --stream galaxy-build galaxy-importer
+sanity-%:
+	@$(STAGES) --stream sanity-$*
 
 demo: venv
 	@$(VENV_PYTHON) tools/demo.py

@@ -1,14 +1,22 @@
 #!/usr/bin/env python
-"""Run the collection's test stages against the assembled copy and summarise them.
+"""Run the collection's test stages and summarise them.
 
-    python tools/run_stages.py                 # every stage (this is what `make test` runs)
-    python tools/run_stages.py units sanity-2.19 --stream
+    python tools/run_stages.py                 # the default stages (this is what `make test` runs)
+    python tools/run_stages.py units sanity-2.17 --stream
+    python tools/run_stages.py --setup lint    # first create/update the venvs those stages need
 
-The collection is first assembled into build/ansible_collections/volcengine/cloud.  Every selected
-stage runs even when an earlier one failed; each prints one summary line (name, PASS/FAIL/SKIP,
-seconds) and writes its full output to build/logs/<stage>.log.  The last line is exactly
-``N passed, N failed`` and the exit code is non-zero when any stage failed.  A pytest stage whose
-folder holds no test_*.py file is SKIPPED (counted neither way); one whose files collect no test fails.
+Two kinds of stage:
+
+* nox stages run a session of noxfile.py / antsibull-nox.toml (lint, docs, extra checks, build and import,
+  ansible-lint, changelog and workflow lint) from the repository root; nox keeps its session venvs in .nox/.
+* the stages nox cannot run here: pytest on the units and the integration tests, and ansible-test sanity
+  through tools/ansible_test_offline.py (antsibull-nox runs sanity in a container only).  They run in the
+  copy assembled into build/ansible_collections/volcengine/cloud.
+
+Every selected stage runs even when an earlier one failed; each prints one summary line (name,
+PASS/FAIL/SKIP, seconds) and writes its full output to build/logs/<stage>.log.  The last line is exactly
+``N passed, N failed`` and the exit code is non-zero when any stage failed.  A pytest stage whose folder
+holds no test_*.py file is SKIPPED (counted neither way); one whose files collect no test fails.
 """
 
 from __future__ import annotations
@@ -29,42 +37,73 @@ import assemble_collection  # noqa: E402  pylint: disable=wrong-import-position,
 BUILD_ROOT = os.path.join(REPO_ROOT, "build")
 COLLECTION = os.path.join(BUILD_ROOT, "ansible_collections", "volcengine", "cloud")
 LOG_DIRECTORY = os.path.join(BUILD_ROOT, "logs")
-DIST_DIRECTORY = os.path.join(BUILD_ROOT, "dist")
 TOOLS = os.path.join(REPO_ROOT, "tools")
-
-VENV_TEST = os.path.join(REPO_ROOT, ".venv")          # ansible-core 2.19, pytest, requests, volcengine
-VENV_TOOLS = os.path.join(REPO_ROOT, ".venv-tools")   # ansible-lint, antsibull-*, galaxy-importer
-VENV_SANITY = {
-    "2.19": VENV_TEST,
-    "2.16": os.path.join(REPO_ROOT, ".venv-2.16"),
-    "2.21": os.path.join(REPO_ROOT, ".venv-2.21"),
-}
 FAILURE_TAIL_LINES = 60
 
 PASS, FAIL, SKIP = "PASS", "FAIL", "SKIP"
 PYTEST_NO_TESTS_COLLECTED = 5
 
 
-class Stage:
-    """One named check: a command run in the assembled collection."""
+class Venv:
+    """A project-local virtual environment that tools/ensure_venv.sh creates from a requirements file."""
 
-    def __init__(self, name, command, environment=None, pytest_folder=None, detail=None, cwd=COLLECTION):
+    def __init__(self, name, python_minor, requirements):
+        self.path = os.path.join(REPO_ROOT, name)
+        self.python_minor = python_minor
+        self.requirements = os.path.join(TOOLS, requirements)
+
+    def bin(self, program):
+        return os.path.join(self.path, "bin", program)
+
+    def ensure(self):
+        subprocess.check_call(["bash", os.path.join(TOOLS, "ensure_venv.sh"), os.path.relpath(self.path, REPO_ROOT),
+                               self.python_minor, os.path.relpath(self.requirements, REPO_ROOT)], cwd=REPO_ROOT)
+
+
+VENV_TEST = Venv(".venv", "3.11", "requirements-test.txt")          # ansible-core 2.19, pytest, requests, volcengine
+VENV_TOOLS = Venv(".venv-tools", "3.11", "requirements-tools.txt")  # nox + antsibull-nox, actionlint
+
+# Every ansible-core release meta/runtime.yml supports, with the controller Python of its sanity venv, and
+# `devel`, ansible-core's development branch, which installs from github.com and so runs in the GitHub workflow
+# only (`make sanity-devel`).  2.19 uses the test venv.  `make test` runs every release here: the ones between
+# the oldest and the newest catch what only their pylint or pycodestyle sees.
+SANITY_VENVS = {
+    "2.16": Venv(".venv-2.16", "3.11", "requirements-sanity-2.16.txt"),
+    "2.17": Venv(".venv-2.17", "3.11", "requirements-sanity-2.17.txt"),
+    "2.18": Venv(".venv-2.18", "3.11", "requirements-sanity-2.18.txt"),
+    "2.19": VENV_TEST,
+    "2.20": Venv(".venv-2.20", "3.12", "requirements-sanity-2.20.txt"),
+    "2.21": Venv(".venv-2.21", "3.12", "requirements-sanity-2.21.txt"),
+    "devel": Venv(".venv-devel", "3.13", "requirements-sanity-devel.txt"),
+}
+GITHUB_ONLY_SANITY_CORES = ("devel",)
+
+# nox sessions by group (a make target each), in the order `make test` runs them; `lint` of antsibull-nox is
+# codeqa + yamllint + antsibull-nox-config, run one by one for a line each in the summary
+NOX_SESSIONS = {
+    "lint": ("codeqa", "yamllint", "antsibull-nox-config", "ansible-lint", "docs-check", "extra-checks",
+             "changelog-lint", "actionlint"),
+    "build": ("build-import-check",),
+}
+# names of stages that nox sessions replaced, still accepted on the command line
+FORMER_STAGE_NAMES = {"antsibull-docs": "docs-check", "galaxy-build": "build-import-check",
+                      "galaxy-importer": "build-import-check"}
+
+
+class Stage:
+    """One named check: a command, the venvs it needs, and how to summarise its output."""
+
+    def __init__(self, name, group, command, venvs, cwd=COLLECTION, environment=None, pytest_folder=None,
+                 detail=None, default=True):
         self.name = name
-        self.cwd = cwd
+        self.group = group  # the make target that runs it (with the group's other default stages)
         self.command = command
+        self.venvs = venvs
+        self.cwd = cwd
         self.environment = environment or {}
         self.pytest_folder = pytest_folder  # tests/unit etc.: SKIP when it holds no test_*.py
         self.detail = detail  # function(output) -> short text for the summary line
-
-
-def venv_bin(venv, program):
-    return os.path.join(venv, "bin", program)
-
-
-def galaxy_version():
-    with open(os.path.join(REPO_ROOT, "galaxy.yml"), encoding="utf-8") as galaxy_file:
-        match = re.search(r"^version:\s*['\"]?([^'\"\s]+)", galaxy_file.read(), re.MULTILINE)
-    return match.group(1) if match else "0.0.0"
+        self.default = default  # part of a run without stage names
 
 
 def last_matching_line(pattern):
@@ -86,10 +125,18 @@ def sanity_detail(output):
     return "%d tests run" % len(set(re.findall(r'^Running sanity test "([^"]+)"', output, re.MULTILINE)))
 
 
+def nox_detail(output):
+    """Why the session failed (nox's last words), or nothing."""
+    failures = re.findall(r"^nox > Session \S+ (?:aborted|failed)(?:: (.*?))?\.?(?: \(took .*)?$", output, re.MULTILINE)
+    return "; ".join(reason or "failed" for reason in failures)[:200]
+
+
 def pytest_stage(name, folder):
     return Stage(
         name,
-        [venv_bin(VENV_TEST, "python"), "-m", "pytest", "-p", "no:cacheprovider", "-q", folder],
+        name,
+        [VENV_TEST.bin("python"), "-m", "pytest", "-p", "no:cacheprovider", "-q", folder],
+        [VENV_TEST],
         environment={"PYTHONPATH": BUILD_ROOT, "PYTHONDONTWRITEBYTECODE": "1"},
         pytest_folder=folder,
         detail=last_matching_line(r"\b(passed|failed|error|no tests ran)\b.* in [0-9.]+s"),
@@ -97,37 +144,28 @@ def pytest_stage(name, folder):
 
 
 def sanity_stage(core):
-    python = venv_bin(VENV_SANITY[core], "python")
+    venv = SANITY_VENVS[core]
     return Stage(
         "sanity-" + core,
-        [python, os.path.join(TOOLS, "ansible_test_offline.py"), "--chdir", COLLECTION,
+        "sanity",
+        [venv.bin("python"), os.path.join(TOOLS, "ansible_test_offline.py"), "--chdir", COLLECTION,
          "sanity", "--local", "--color", "no"],
+        [venv],
         detail=sanity_detail,
+        default=core not in GITHUB_ONLY_SANITY_CORES,
     )
 
 
+def nox_stage(group, session):
+    # -r reuses a session venv and still runs its pinned installs, so a changed pin takes effect
+    return Stage(session, group, [VENV_TOOLS.bin("nox"), "--no-color", "-r", "-e", session], [VENV_TOOLS],
+                 cwd=REPO_ROOT, detail=nox_detail)
+
+
 def all_stages():
-    tarball = os.path.join(DIST_DIRECTORY, "volcengine-cloud-%s.tar.gz" % galaxy_version())
-    tools_path = os.path.join(VENV_TOOLS, "bin") + os.pathsep + os.environ.get("PATH", "")
-    return [
-        pytest_stage("units", "tests/unit"),
-        pytest_stage("integration", "tests/integration"),
-        sanity_stage("2.19"),
-        sanity_stage("2.16"),
-        sanity_stage("2.21"),
-        Stage("ansible-lint", [venv_bin(VENV_TOOLS, "ansible-lint"), "--offline", "--profile", "production"],
-              environment={"PATH": tools_path, "ANSIBLE_COLLECTIONS_PATH": BUILD_ROOT},
-              detail=last_matching_line(r"^(Passed|Failed)")),
-        Stage("antsibull-docs", [venv_bin(VENV_TOOLS, "antsibull-docs"), "lint-collection-docs", "--plugin-docs", "."],
-              environment={"PATH": tools_path}),
-        Stage("changelog-lint", [venv_bin(VENV_TOOLS, "antsibull-changelog"), "lint"]),
-        Stage("galaxy-build", [venv_bin(VENV_TOOLS, "ansible-galaxy"), "collection", "build", "--force",
-                               "--output-path", DIST_DIRECTORY], environment={"PATH": tools_path}),
-        Stage("galaxy-importer", [venv_bin(VENV_TOOLS, "python"), "-m", "galaxy_importer.main", tarball],
-              environment={"PATH": tools_path,
-                           "GALAXY_IMPORTER_CONFIG": os.path.join(TOOLS, "galaxy-importer.cfg")},
-              detail=last_matching_line(r"^(ERROR|WARNING)"), cwd=DIST_DIRECTORY),  # writes importer_result.json
-    ]
+    return ([pytest_stage("units", "tests/unit"), pytest_stage("integration", "tests/integration")]
+            + [sanity_stage(core) for core in SANITY_VENVS]
+            + [nox_stage(group, session) for group, sessions in NOX_SESSIONS.items() for session in sessions])
 
 
 def has_test_files(folder):
@@ -140,7 +178,8 @@ def run_stage(stage, stream):
     if stage.pytest_folder and not has_test_files(stage.pytest_folder):
         return SKIP, 0.0, "no test_*.py files under %s yet" % stage.pytest_folder
     if not os.path.exists(stage.command[0]):
-        return FAIL, 0.0, "%s is missing: run `make venv`" % os.path.relpath(stage.command[0], REPO_ROOT)
+        missing = os.path.relpath(stage.command[0], REPO_ROOT)
+        return FAIL, 0.0, "%s is missing: run `make %s`" % (missing, stage.name)
 
     environment = dict(os.environ)
     environment["NO_COLOR"] = "1"  # plain text logs: ansible-core, pytest and ansible-lint all honour it
@@ -176,28 +215,60 @@ def run_stage(stage, stream):
 
 def summary_line(name, status, seconds, detail):
     marker = "!!! " if status != PASS else "    "
-    line = "%s%-16s %-4s %7.1fs" % (marker, name, status, seconds)
+    line = "%s%-20s %-4s %7.1fs" % (marker, name, status, seconds)
     return line + ("  " + detail if detail else "")
+
+
+def select_stages(parser, stages, names):
+    """The stages named, or the default stages of the groups named, or every default stage."""
+    if not names:
+        return [stage for stage in stages if stage.default]
+    selected = []
+    for name in names:
+        name = FORMER_STAGE_NAMES.get(name, name)
+        wanted = ([stage for stage in stages if stage.name == name]
+                  or [stage for stage in stages if stage.group == name and stage.default])
+        if not wanted:
+            parser.error("unknown stage or group %r; stages: %s; groups: %s" % (
+                name, ", ".join(stage.name for stage in stages), ", ".join(sorted(stage_groups(stages)))))
+        selected.extend(stage for stage in wanted if stage not in selected)
+    return selected
+
+
+def stage_groups(stages):
+    """{group: [its default stages]} in run order."""
+    groups = {}
+    for stage in stages:
+        groups.setdefault(stage.group, [])
+        if stage.default:
+            groups[stage.group].append(stage)
+    return groups
 
 
 def main():
     stages = all_stages()
-    names = [stage.name for stage in stages]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("stages", nargs="*", metavar="STAGE",
-                        help="stages to run (default: all): %s; 'sanity' means all three cores" % ", ".join(names))
+                        help="stages or groups to run (default: every default stage). %s" % "; ".join(
+                            "%s: %s" % (group, ", ".join(stage.name for stage in group_stages))
+                            for group, group_stages in stage_groups(stages).items()))
     parser.add_argument("--stream", action="store_true", help="print every stage's output as it runs")
+    parser.add_argument("--setup", action="store_true",
+                        help="first create or update the venvs the selected stages need (tools/ensure_venv.sh)")
+    parser.add_argument("--setup-only", action="store_true", help="only create or update those venvs")
     args = parser.parse_args()
+    selected = select_stages(parser, stages, args.stages)
 
-    selected = []
-    for name in args.stages or names:
-        wanted = [stage for stage in stages if stage.name == name or stage.name.startswith(name + "-")]
-        if not wanted:
-            parser.error("unknown stage %r; known: %s" % (name, ", ".join(names)))
-        selected.extend(stage for stage in wanted if stage not in selected)
+    if args.setup or args.setup_only:
+        venvs = []
+        for stage in selected:
+            venvs.extend(venv for venv in stage.venvs if venv not in venvs)
+        for venv in venvs:
+            venv.ensure()
+        if args.setup_only:
+            return 0
 
     os.makedirs(LOG_DIRECTORY, exist_ok=True)
-    os.makedirs(DIST_DIRECTORY, exist_ok=True)
     print("assembling %s" % assemble_collection.assemble(BUILD_ROOT), flush=True)
 
     results = []
