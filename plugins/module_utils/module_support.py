@@ -88,6 +88,17 @@ def client_from_module(module):
     something no credential has (the message names the option, never the value), or when an option is out of
     range.
     """
+    return client_factory_from_module(module)()
+
+
+def client_factory_from_module(module):
+    """Check the connection options as client_from_module does (failing the module before any request), warn about
+    the transport once, and return a function that builds a new VolcengineClient on each call.
+
+    A client (its requests.Session, its RequestIds) belongs to one thread at a time: a module that works in several
+    threads gives each one its own. All the clients of one factory share one HostRateLimiter, so they keep to
+    ``rate_limit`` together with every other process of the controller that uses the access key.
+    """
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     params = module.params
@@ -109,8 +120,9 @@ def client_from_module(module):
     rate_limiter = None
     if params['rate_limit'] > 0:
         rate_limiter = HostRateLimiter(params['rate_limit'], key=params['access_key'], on_warning=module.warn)
-    try:
-        client = VolcengineClient(
+
+    def build():
+        return VolcengineClient(
             access_key=params['access_key'],
             secret_key=params['secret_key'],
             session_token=params['session_token'],
@@ -122,11 +134,17 @@ def client_from_module(module):
             max_retries=params['max_retries'],
             rate_limiter=rate_limiter,
         )
+
+    try:
+        unused = [build()]  # checks the endpoint now; handed out by the first call
     except ValueError as exc:
         module.fail_json(msg='Invalid endpoint option: %s. Set endpoint (or %s) to a URL such as %s.'
                          % (exc, ENV_ENDPOINT, DEFAULT_ENDPOINT))
-    _warn_about_transport(module, client.endpoint, client.validate_certs)
-    return client
+    _warn_about_transport(module, unused[0].endpoint, unused[0].validate_certs)
+
+    def new_client():
+        return unused.pop() if unused else build()
+    return new_client
 
 
 def _check_number(module, option, bounds, accepted, environment_variable=None):
@@ -180,11 +198,12 @@ def request_ids_of(client):
     return list(client.request_ids)
 
 
-def fail_from_error(module, error, context='', **extra):
+def fail_from_error(module, error, context='', lead='', **extra):
     """fail_json for a VolcengineError: msg says what failed and what to do, then ``context`` (e.g. what a
-    module had already applied); error/request_id/http_status carry the details. ``extra`` (e.g.
-    request_ids, changed, diff) is added to the result as is."""
+    module had already applied); ``lead``, when given, comes first (e.g. which of many items the error is
+    about). error/request_id/http_status carry the details. ``extra`` (e.g. request_ids, changed, diff) is
+    added to the result as is."""
     result = error.to_result()
     result.update(extra)
-    message = error.full_message()
-    module.fail_json(msg='%s %s' % (message, context) if context else message, **result)
+    message = ' '.join(part for part in (lead, error.full_message(), context) if part)
+    module.fail_json(msg=message, **result)

@@ -195,6 +195,10 @@ class HostRateLimiter(object):
     When the window cannot be shared the limiter falls back to one per process, sets ``warning`` (a sentence
     saying what happened, the directory and what to do; never the access key) and calls ``on_warning`` with
     it, once.
+
+    Threads: one limiter may serve every thread of a process (or each thread may have its own). Each reservation
+    opens the state file anew, and ``flock`` locks taken through different open files exclude each other within
+    one process as between processes, so threads are paced as forks are; a fall-back warns once per limiter.
     """
 
     def __init__(self, rate, key, directory=None, clock=time.monotonic, sleep=time.sleep, on_warning=None):
@@ -211,6 +215,7 @@ class HostRateLimiter(object):
         self.shared = False  # True once the lock file has been used successfully
         self.warning = None  # why the window is not shared, once the limiter has fallen back
         self._file_usable = self.enabled
+        self._fall_back_lock = threading.Lock()
 
     @property
     def enabled(self):
@@ -237,8 +242,14 @@ class HostRateLimiter(object):
 
     def _fall_back(self, problem, remedy):
         # For the rest of this limiter's life: one failed attempt per call would cost more than the limiter
-        # saves, and one warning says it all.
-        self._file_usable = False
+        # saves, and one warning says it all (threads that failed at the same time leave it to the first).
+        with self._fall_back_lock:
+            if not self._file_usable:
+                return
+            self._file_usable = False
+            self._warn(problem, remedy)
+
+    def _warn(self, problem, remedy):
         self.shared = False
         self.warning = (
             'The client-side rate limit cannot be shared with the other forks on this controller: the limiter '

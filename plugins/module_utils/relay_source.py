@@ -81,6 +81,19 @@ PROTOCOL_CHANGE_HINT = (
 # Input validation
 # --------------------------------------------------------------------------------------------------------------
 
+def groups_argument_spec():
+    """The argument spec of one app's ``groups`` option, as both relay-source modules take it (in
+    volc_live_relay_sources, inside each ``config`` entry)."""
+    return dict(type='list', elements='dict', options=dict(
+        name=dict(type='str', required=True, aliases=['group']),
+        servers=dict(type='list', elements='dict', options=dict(
+            domain=dict(type='str', required=True, aliases=['relay_source_domain']),
+            protocol=dict(type='str', default=DEFAULT_PROTOCOL, choices=list(PROTOCOLS), aliases=['relay_source_protocol']),
+            params=dict(type='dict', aliases=['relay_source_params']),
+        )),
+    ))
+
+
 class RelaySourceInputError(ValueError):
     """An option value the API would refuse (or misread); ``path`` names it, e.g. ``groups[1].servers[0].domain``.
 
@@ -437,16 +450,17 @@ def _write(client, action, body):
     return response
 
 
-def update(client, vhost, app, groups):
-    return _write(client, ACTION_UPDATE, {'Vhost': vhost, 'App': app, 'GroupDetails': groups_to_api(groups)})
+def update_body(vhost, app, groups):
+    """The body of the UpdateRelaySourceV3 that sets ``groups`` (the modules' shape) on vhost/app."""
+    return {'Vhost': vhost, 'App': app, 'GroupDetails': groups_to_api(groups)}
 
 
-def delete(client, vhost, app, group=None):
-    """DeleteRelaySourceV3 of one group of ``app``, or (``group`` None) of the app's whole configuration.
+def delete_body(vhost, app, group=None):
+    """The body of the DeleteRelaySourceV3 of one group of ``app``, or (``group`` None) of its whole configuration.
 
-    Raises ValueError, sending nothing, when ``app`` is missing or blank: without App the API deletes the
-    vhost-wide configuration (official SDK), which no caller of this function means.  A blank ``group`` is
-    refused too, because the API may read it as "no group", i.e. the whole app."""
+    Raises ValueError when ``app`` is missing or blank: without App the API deletes the vhost-wide configuration
+    (official SDK), which no caller means.  A blank ``group`` is refused too, because the API may read it as "no
+    group", i.e. the whole app."""
     if not isinstance(app, str) or not app.strip():
         raise ValueError('refusing to send %s without App (got %r): a delete without App removes the vhost-wide '
                          'relay-source configuration' % (ACTION_DELETE, app))
@@ -456,7 +470,16 @@ def delete(client, vhost, app, group=None):
     body = {'Vhost': vhost, 'App': app}
     if group is not None:
         body['Group'] = group
-    return _write(client, ACTION_DELETE, body)
+    return body
+
+
+def update(client, vhost, app, groups):
+    return _write(client, ACTION_UPDATE, update_body(vhost, app, groups))
+
+
+def delete(client, vhost, app, group=None):
+    """DeleteRelaySourceV3 (see ``delete_body``); a missing or blank app or group is a ValueError, nothing sent."""
+    return _write(client, ACTION_DELETE, delete_body(vhost, app, group))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -630,6 +653,27 @@ def plan_absent(current, listed_names=None):
     return plan
 
 
+def plan_app(current, listed, state, purge_groups=True):
+    """(plan, the groups the plan leaves) for one app holding ``current``, as both modules decide it: state
+    ``present`` makes the app hold ``listed`` (``purge_groups``: see ``desired_groups``); ``absent`` deletes the
+    listed groups (only their names count) or, ``listed`` None, the whole app."""
+    if state == 'present':
+        after = desired_groups(current, listed, purge_groups)
+        return plan_present(current, after), after
+    plan = plan_absent(current, None if listed is None else [group['name'] for group in listed])
+    return plan, groups_after_deletes(current, plan)
+
+
+def write_request(vhost, app, write, desired):
+    """The API request a planned write makes, ``{'action': <API action>, 'body': {...}}``; an update sends
+    ``desired``, the app's complete group list."""
+    if write['action'] == WRITE_UPDATE:
+        return {'action': ACTION_UPDATE, 'body': update_body(vhost, app, desired)}
+    if write['action'] == WRITE_DELETE_GROUP:
+        return {'action': ACTION_DELETE, 'body': delete_body(vhost, app, write['groups'][0])}
+    return {'action': ACTION_DELETE, 'body': delete_body(vhost, app)}
+
+
 def groups_after_deletes(current, plan):
     """The groups the plan's deletes leave (before any update)."""
     doomed = set()
@@ -696,13 +740,9 @@ def write_in_effect(write, groups, desired):
 def _make(client, vhost, app, write, desired, warn):
     """Make one write and set its outcome; return the groups of a read that settled a lost answer, else None.
     Raises the write's error when it failed or its outcome stays unknown."""
+    request = write_request(vhost, app, write, desired)
     try:
-        if write['action'] == WRITE_UPDATE:
-            update(client, vhost, app, desired)
-        elif write['action'] == WRITE_DELETE_GROUP:
-            delete(client, vhost, app, group=write['groups'][0])
-        else:
-            delete(client, vhost, app)
+        _write(client, request['action'], request['body'])
     except VolcengineResponseError:
         # The API reported success (no Error); only the Result of its answer was odd: the write was made, and
         # nothing more is written after an answer the collection does not understand.

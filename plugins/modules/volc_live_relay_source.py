@@ -163,14 +163,11 @@ notes:
     configured". C(RelaySourceParams) sent as a string holding a JSON object of strings is decoded.
 seealso:
   - module: volcengine.cloud.volc_live_relay_source_info
+  - module: volcengine.cloud.volc_live_relay_sources
+    description: Many apps, or whole vhosts, in one task.
   - name: UpdateRelaySourceV3 API reference
     description: Volcengine Live OpenAPI documentation of the add-or-update action.
     link: https://www.volcengine.com/docs/6469/1126872
-  - ref: ansible_collections.volcengine.cloud.docsite.errors
-    description: Every error code the modules report, what it means and what to do about it.
-  - name: Error reference (docs/errors.md)
-    description: The same reference in the collection's source, also installed with it as C(docs/errors.md).
-    link: https://github.com/volcengine-ansible/volcengine.cloud/blob/main/docs/errors.md
 '''
 
 EXAMPLES = r'''
@@ -394,15 +391,7 @@ def argument_spec():
     spec.update(
         vhost=dict(type='str', required=True),
         app=dict(type='str', required=True),
-        groups=dict(type='list', elements='dict', options=dict(
-            name=dict(type='str', required=True, aliases=['group']),
-            servers=dict(type='list', elements='dict', options=dict(
-                domain=dict(type='str', required=True, aliases=['relay_source_domain']),
-                protocol=dict(type='str', default=relay_source.DEFAULT_PROTOCOL, choices=list(relay_source.PROTOCOLS),
-                              aliases=['relay_source_protocol']),
-                params=dict(type='dict', aliases=['relay_source_params']),
-            )),
-        )),
+        groups=relay_source.groups_argument_spec(),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         purge_groups=dict(type='bool', default=True),
     )
@@ -422,12 +411,7 @@ def main():
     plan, current, after = relay_source.empty_plan(), [], []
     try:
         current = relay_source.describe_app(client, vhost, app)
-        if state == 'present':
-            after = relay_source.desired_groups(current, listed, module.params['purge_groups'])
-            plan = relay_source.plan_present(current, after)
-        else:
-            plan = relay_source.plan_absent(current, None if listed is None else [group['name'] for group in listed])
-            after = relay_source.groups_after_deletes(current, plan)
+        plan, after = relay_source.plan_app(current, listed, state, module.params['purge_groups'])
         if relay_source.plan_has_writes(plan) and not module.check_mode:
             relay_source.apply_plan(client, vhost, app, plan, current, after, warn=module.warn)
     except VolcengineError as error:

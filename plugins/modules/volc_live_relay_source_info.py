@@ -61,11 +61,7 @@ notes:
     this module shows them at once.
 seealso:
   - module: volcengine.cloud.volc_live_relay_source
-  - ref: ansible_collections.volcengine.cloud.docsite.errors
-    description: Every error code the modules report, what it means and what to do about it.
-  - name: Error reference (docs/errors.md)
-    description: The same reference in the collection's source, also installed with it as C(docs/errors.md).
-    link: https://github.com/volcengine-ansible/volcengine.cloud/blob/main/docs/errors.md
+  - module: volcengine.cloud.volc_live_relay_sources
 '''
 
 EXAMPLES = r'''

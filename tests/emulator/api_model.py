@@ -43,10 +43,10 @@ UPDATE_MODES = ('replace', 'merge')
 EMPTY_DESCRIBE_MODES = ('list', 'missing', 'notfound')
 DESCRIBE_FILTERS = ('exact', 'loose')
 FAULT_KINDS = ('error', 'delay', 'drop', 'drop_after', 'html', 'commonerr', 'raw', 'result')
-FAULT_FIELDS = ('kind', 'count', 'skip', 'status', 'code', 'message', 'delay', 'actions', 'retry_after', 'apply', 'body',
+FAULT_FIELDS = ('kind', 'count', 'skip', 'status', 'code', 'message', 'delay', 'actions', 'apps', 'retry_after', 'apply', 'body',
                 'result')
 DEFAULT_SETTINGS = {'update_mode': 'replace', 'rate_limit': 10.0, 'empty_describe': 'list', 'max_clock_skew': 900.0,
-                    'describe_filter': 'exact', 'log_state_after': False}
+                    'describe_filter': 'exact', 'log_state_after': False, 'latency': 0.0}
 
 # Whole-string patterns, used with fullmatch; ASCII only (a "$" would accept a trailing newline, "\d" any
 # Unicode digit, which int() then reads).
@@ -429,7 +429,7 @@ class LiveAPIModel(object):
             if name in choices:
                 if value not in choices[name]:
                     raise ControlError(400, '%s must be one of %s' % (name, ', '.join(choices[name])))
-            elif name in ('rate_limit', 'max_clock_skew'):
+            elif name in ('rate_limit', 'max_clock_skew', 'latency'):
                 if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                     raise ControlError(400, '%s must be a number >= 0' % name)
                 value = float(value)
@@ -465,6 +465,7 @@ class LiveAPIModel(object):
             'message': spec.get('message'),
             'delay': spec.get('delay', 1.0 if kind == 'delay' else 0.0),
             'actions': spec.get('actions'),
+            'apps': spec.get('apps'),
             'retry_after': spec.get('retry_after'),
             'apply': spec.get('apply', False),
         }
@@ -488,11 +489,12 @@ class LiveAPIModel(object):
             raise ControlError(400, 'message must be a string')
         if isinstance(fault['delay'], bool) or not isinstance(fault['delay'], (int, float)) or fault['delay'] < 0:
             raise ControlError(400, 'delay must be a number of seconds >= 0')
-        if fault['actions'] is not None:
-            if isinstance(fault['actions'], str):
-                fault['actions'] = [fault['actions']]
-            if not isinstance(fault['actions'], list) or not all(isinstance(a, str) for a in fault['actions']):
-                raise ControlError(400, 'actions must be a list of action names')
+        for field, what in (('actions', 'action names'), ('apps', 'App values')):
+            if fault[field] is not None:
+                if isinstance(fault[field], str):
+                    fault[field] = [fault[field]]
+                if not isinstance(fault[field], list) or not all(isinstance(item, str) for item in fault[field]):
+                    raise ControlError(400, '%s must be a list of %s' % (field, what))
         if fault['retry_after'] is not None and (isinstance(fault['retry_after'], bool)
                                                  or not isinstance(fault['retry_after'], (int, float))):
             raise ControlError(400, 'retry_after must be a number of seconds')
@@ -510,12 +512,13 @@ class LiveAPIModel(object):
         with self.lock:
             self.faults = []
 
-    def take_fault(self, action):
-        """The first queued fault matching ``action`` (FIFO) that has no request left to skip, its count
-        consumed; None when none matches. A matching fault with ``skip`` left lets this request pass."""
+    def take_fault(self, action, app=None):
+        """The first queued fault matching ``action`` (and the request body's App ``app``, for a fault with
+        ``apps``) in FIFO order that has no request left to skip, its count consumed; None when none matches. A
+        matching fault with ``skip`` left lets this request pass."""
         with self.lock:
             for index, fault in enumerate(self.faults):
-                if fault['actions'] is None or action in fault['actions']:
+                if (fault['actions'] is None or action in fault['actions']) and (fault['apps'] is None or app in fault['apps']):
                     if fault['skip']:
                         fault['skip'] -= 1
                         continue
@@ -567,8 +570,18 @@ class LiveAPIModel(object):
         check) is called first: it returns the access key of a correctly signed request or raises APIError;
         without it the request counts as correctly signed with ``access_key``. Then: throttling, Action/Version,
         the first matching queued fault, the method, validation, the action. The log entry is made on arrival
-        and completed before the Reply is returned.
+        and completed before the Reply is returned. With the setting ``latency``, every reply (a dropped
+        connection included) is held that many seconds after the request was processed, as an API far away
+        answers: the request takes effect and is logged on arrival, its answer comes later.
         """
+        reply = self._answer(action, version, body, access_key, authenticate, method)
+        latency = self.get_settings()['latency']
+        if latency:
+            self.sleep(latency)
+            reply = reply._replace(waited=reply.waited + latency)
+        return reply
+
+    def _answer(self, action, version, body, access_key, authenticate, method):
         parsed, logged_body = _parse_body(body)
         entry = {
             'seq': None, 'time': time.time(), 'action': action, 'version': version, 'body': logged_body,
@@ -589,7 +602,7 @@ class LiveAPIModel(object):
                 raise APIError(400, 'MissingParameter', 'the query parameters Action and Version are required')
             if action not in ACTIONS or version != API_VERSION:
                 raise APIError(404, 'InvalidActionOrVersion', 'Could not find operation %s for version %s' % (action, version))
-            fault = self.take_fault(action)
+            fault = self.take_fault(action, parsed.get('App') if isinstance(parsed, dict) else None)
             if fault is not None:
                 self.update_entry(entry, fault=fault['kind'])
                 if fault['delay']:

@@ -94,18 +94,21 @@ def _generate_certificate_cryptography(cert_path, key_path):
 class Emulator(object):
     """Context manager running live_emulator.py on 127.0.0.1 with a free port.
 
+    ``latency``: seconds every API answer is held (``--latency``; the setting of the same name changes it later).
+
     credentials: None (the demo key), a list of {"access_key", "secret_key", "session_token"} dicts, or a
     {"keys": [...]} document; the first key becomes ``access_key``/``secret_key``/``session_token``.
     """
 
     def __init__(self, update_mode='replace', rate_limit=0, state_file=None, credentials=None, tls=False,
-                 empty_describe=None, max_clock_skew=None, extra_args=None, start_timeout=START_TIMEOUT):
+                 empty_describe=None, max_clock_skew=None, latency=0.0, extra_args=None, start_timeout=START_TIMEOUT):
         self.update_mode = update_mode
         self.rate_limit = rate_limit
         self.state_file = str(state_file) if state_file is not None else None
         self.tls = tls
         self.empty_describe = empty_describe
         self.max_clock_skew = max_clock_skew
+        self.latency = latency
         self.extra_args = list(extra_args or [])
         self.start_timeout = start_timeout
         if credentials is None:
@@ -152,6 +155,8 @@ class Emulator(object):
             command += ['--empty-describe', self.empty_describe]
         if self.max_clock_skew is not None:
             command += ['--max-clock-skew', str(self.max_clock_skew)]
+        if self.latency:
+            command += ['--latency', str(self.latency)]
         if self.tls:
             cert, key = _generate_certificate(self._workdir)
             self.ca_cert = cert

@@ -245,6 +245,9 @@ def build_parser():
                              'HTTP 404 ResourceNotFound (default: %(default)s)')
     parser.add_argument('--max-clock-skew', type=float, default=900.0,
                         help='seconds a request\'s X-Date may differ from this clock (default: %(default)s)')
+    parser.add_argument('--latency', type=float, default=0.0,
+                        help='seconds every API answer is held after the request was processed, like an API far away '
+                             '(default: %(default)s)')
     parser.add_argument('--tls-cert', help='PEM certificate: serve HTTPS (with --tls-key)')
     parser.add_argument('--tls-key', help='PEM private key of --tls-cert')
     parser.add_argument('--verbose', action='store_true', help='log every request on stderr')
@@ -258,6 +261,8 @@ def parse_args(argv=None):
         parser.error('--tls-cert and --tls-key go together')
     if args.rate_limit < 0:
         parser.error('--rate-limit must be >= 0')
+    if args.latency < 0:
+        parser.error('--latency must be >= 0')
     return args
 
 
@@ -270,7 +275,8 @@ def main(argv=None):
     try:
         checker = signature_check.SignatureChecker(load_keys(args.credentials) if args.credentials else None)
         model = api_model.LiveAPIModel(state_file=args.state, update_mode=args.update_mode, rate_limit=args.rate_limit,
-                                       empty_describe=args.empty_describe, max_clock_skew=args.max_clock_skew)
+                                       empty_describe=args.empty_describe, max_clock_skew=args.max_clock_skew,
+                                       latency=args.latency)
     except (OSError, ValueError, api_model.ControlError) as exc:
         sys.stderr.write('live_emulator: %s\n' % getattr(exc, 'message', exc))
         return 2

@@ -9,6 +9,7 @@ __metaclass__ = type
 import yaml
 
 MODULE = 'volcengine.cloud.volc_live_relay_source'
+SOURCES_MODULE = 'volcengine.cloud.volc_live_relay_sources'
 VHOST = 'push.example.com'
 
 
@@ -30,6 +31,22 @@ def relay_task(name='Apply relay source', ignore_errors=False, **options):
     return task
 
 
+def sources_task(name, task_options=None, **options):
+    """A volc_live_relay_sources task; ``options`` are module options, ``task_options`` task keywords (check_mode,
+    diff, register, ignore_errors, ...)."""
+    task = {'name': name, SOURCES_MODULE: options}
+    task.update(task_options or {})
+    return task
+
+
+def app_entry(app, groups=None, vhost=VHOST):
+    """A ``config`` entry of volc_live_relay_sources (``groups`` None: left out)."""
+    entry = {'vhost': vhost, 'app': app}
+    if groups is not None:
+        entry['groups'] = groups
+    return entry
+
+
 def group(name, *domains, **server_options):
     """A group as the module takes it; without domains, one server ``<name>.example.org``."""
     return {'name': name, 'servers': [dict(domain=domain, **server_options) for domain in (domains or (name + '.example.org',))]}
@@ -47,19 +64,19 @@ def per_app_task():
         'vhost': VHOST, 'app': '{{ inventory_hostname }}', 'groups': [group('primary', '{{ inventory_hostname }}-origin.example.org')]}}
 
 
-def api_config(app, groups):
-    """The emulator's (the API's) shape of VHOST/``app`` holding ``groups`` given as the module takes them."""
-    return {'Vhost': VHOST, 'App': app, 'GroupDetails': [
+def api_config(app, groups, vhost=VHOST):
+    """The emulator's (the API's) shape of ``vhost``/``app`` holding ``groups`` given as the module takes them."""
+    return {'Vhost': vhost, 'App': app, 'GroupDetails': [
         {'Group': item['name'], 'Servers': [{'RelaySourceDomain': server['domain'],
                                              'RelaySourceProtocol': server.get('protocol', 'rtmp'),
                                              'RelaySourceParams': server.get('params', {})} for server in item['servers']]}
         for item in groups]}
 
 
-def group_names(emulator, app='live'):
-    """The emulator's group names of VHOST/``app``, in order; [] when the app has no configuration."""
+def group_names(emulator, app='live', vhost=VHOST):
+    """The emulator's group names of ``vhost``/``app``, in order; [] when the app has no configuration."""
     for config in emulator.state()['RelaySourceConfigList']:
-        if config['App'] == app:
+        if config['Vhost'] == vhost and config['App'] == app:
             return [detail['Group'] for detail in config['GroupDetails']]
     return []
 
@@ -72,3 +89,13 @@ def server_domains(emulator, app, group_name):
                 if detail['Group'] == group_name:
                     return [server['RelaySourceDomain'] for server in detail['Servers']]
     return None
+
+
+def calls_of(log, entry):
+    """The emulator log entries of one task, as (action, body), via the request_ids it returned."""
+    ids = set(entry['result'].get('request_ids') or [])
+    return [(item['action'], item['body']) for item in log if item['request_id'] in ids]
+
+
+def actions_of(log, entry):
+    return [action for action, _body in calls_of(log, entry)]

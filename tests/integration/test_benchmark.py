@@ -16,6 +16,7 @@ import sys
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION_ROOT)))
 BENCH = os.path.join(COLLECTION_ROOT, 'tools', 'bench_relay_source.py')
+BENCH_MANY = os.path.join(COLLECTION_ROOT, 'tools', 'bench_relay_sources.py')
 APPS = 6
 
 
@@ -102,3 +103,36 @@ def assert_renders_like_the_committed_page(relay_source_results, tmp_path):
     assert len(fresh['volc_live_relay_source against the emulator (tools/bench_relay_source.py)']) == 9
     for title, rows in fresh.items():
         assert committed.get(title) == rows, 'docs/performance.md has another layout than make bench writes: %s' % title
+
+
+def test_many_app_benchmark_runs_and_renders_its_section(tmp_path):
+    results = tmp_path / 'run1' / 'relay_sources.json'
+    results.parent.mkdir()
+    completed = subprocess.run(
+        [sys.executable, BENCH_MANY, '--apps', str(APPS), '--latency', '0.05', '--repeats', '1', '--build-root', BUILD_ROOT,
+         '--json', str(results)],
+        capture_output=True, text=True, timeout=900, check=False)
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    with open(str(results), encoding='utf-8') as results_file:
+        measured = json.load(results_file)
+
+    noop = measured['noop']
+    assert (noop['apps'], noop['calls'], noop['loop_calls'], noop['loop_changed'], noop['loop_failed']) == (APPS, 1, APPS, 0, 0)
+    assert noop['wall'] > 0 and noop['ping_wall'] > 0
+    many, loop = measured['throughput']
+    assert (many['calls'], many['throttled_429'], many['failed_tasks'], many['apps_configured'], many['changed']) == (APPS + 1, 0, 0, APPS, 1)
+    assert (loop['calls'], loop['failed_tasks'], loop['apps_configured']) == (2 * APPS, 0, APPS)
+    assert many['floor'] == 0.0 and loop['floor'] == 1.0  # (7 - 1) // 10 and (12 - 1) // 10 whole seconds
+
+    # its section of docs/performance.md, rendered as `make bench` does, has the committed page's layout
+    page = tmp_path / 'performance.md'
+    rendered = subprocess.run([sys.executable, os.path.join(COLLECTION_ROOT, 'tools', 'performance_page.py'),
+                               str(results.parent), '--output', str(page)], capture_output=True, text=True, check=False)
+    assert rendered.returncode == 0, rendered.stdout + rendered.stderr
+    with open(str(page), encoding='utf-8') as page_file, open(PAGE, encoding='utf-8') as committed_file:
+        fresh, committed = page_sections(page_file.read()), page_sections(committed_file.read())
+    title = 'volc_live_relay_sources: many apps in one task (tools/bench_relay_sources.py)'
+    assert list(fresh) == [title] and len(fresh[title]) == 4
+    assert '| the same no-op with `volc_live_relay_source` in a loop (one run) | ' in page.read_text(encoding='utf-8')
+    # the committed page was measured with 100 apps and 3 repeats: the same rows, numbers aside
+    assert committed.get(title) == fresh[title], 'docs/performance.md has another layout than make bench writes: %s' % title

@@ -26,26 +26,37 @@ def test_guide_credential_type_matches_the_shipped_files():
 
 def test_iac_example_check_then_apply_then_idempotent(emulator, run_playbook):
     site = str(IAC_EXAMPLE / 'site.yml')
-    declared = yaml.safe_load((IAC_EXAMPLE / 'relay_sources.yml').read_text(encoding='utf-8'))['relay_sources']
+    vhosts = yaml.safe_load((IAC_EXAMPLE / 'relay_sources.yml').read_text(encoding='utf-8'))['relay_source_vhosts']
+    declared = {(vhost['vhost'], app['app']): [group['name'] for group in app['groups']] for vhost in vhosts for app in vhost['apps']}
+    # An app of a declared vhost that the data does not declare, and an app of a vhost the data does not list.
+    undeclared = {'Vhost': vhosts[0]['vhost'], 'App': 'forgotten', 'GroupDetails': [
+        {'Group': 'old', 'Servers': [{'RelaySourceDomain': 'old.example.org', 'RelaySourceProtocol': 'rtmp'}]}]}
+    elsewhere = dict(undeclared, Vhost='elsewhere.example.com')
+    emulator.set_state([undeclared, elsewhere])
+    task = 'Make each vhost hold exactly its declared apps'
 
     review = run_playbook(site, emulator=emulator, check=True, diff=True)
     assert review.rc == 0, review
     assert review.changed_count == 1  # one looped task, changed for its items
-    assert all(item['changed'] for item in review.task('Declare the relay source of each app')['result']['results'])
+    items = review.task(task)['result']['results']
+    assert all(item['changed'] for item in items)
+    assert [(result['app'], result['status']) for result in items[0]['results']][-1] == ('forgotten', 'planned')
     assert emulator.write_requests() == []
-    assert emulator.state()['RelaySourceConfigList'] == []
+    assert len(emulator.state()['RelaySourceConfigList']) == 2
 
     apply = run_playbook(site, emulator=emulator)
     assert apply.rc == 0, apply
     applied = {(config['Vhost'], config['App']): [group['Group'] for group in config['GroupDetails']]
                for config in emulator.state()['RelaySourceConfigList']}
-    assert applied == {(entry['vhost'], entry['app']): [group['name'] for group in entry['groups']] for entry in declared}
+    declared[('elsewhere.example.com', 'forgotten')] = ['old']  # outside the data's vhosts: never touched
+    assert applied == declared
 
     emulator.clear_requests()
     rerun = run_playbook(site, emulator=emulator)
     assert rerun.rc == 0, rerun
     assert rerun.changed_count == 0, rerun
-    assert [entry['action'] for entry in emulator.requests()] == ['DescribeRelaySourceV3'] * len(declared)
+    assert [(entry['action'], entry['body']) for entry in emulator.requests()] == [
+        ('DescribeRelaySourceV3', {'Vhost': vhost['vhost']}) for vhost in vhosts]
 
 
 # --- AWX / Automation Controller -------------------------------------------------------------------------

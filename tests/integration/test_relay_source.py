@@ -16,7 +16,7 @@ import yaml
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import ERROR_ADVICE
 from ansible_collections.volcengine.cloud.tests.integration.scenarios import (
-    VHOST, api_config, group, group_names, playbook, relay_task)
+    VHOST, actions_of, api_config, calls_of, group, group_names, playbook, relay_task)
 
 INFO_MODULE = 'volcengine.cloud.volc_live_relay_source_info'
 DESCRIBE, UPDATE, DELETE = 'DescribeRelaySourceV3', 'UpdateRelaySourceV3', 'DeleteRelaySourceV3'
@@ -28,16 +28,6 @@ SEED_ERRORS = [
     ('RequestLimitExceeded.Exist', 429), ('InternalError', 500), ('InternalError.DB', 500),
     ('InternalServiceError', 502), ('InternalServiceError.BadResponse', 502), ('InternalServiceTimeout', 504),
 ]
-
-
-def calls_of(log, entry):
-    """The emulator log entries of one task, via the request_ids it returned."""
-    ids = set(entry['result'].get('request_ids') or [])
-    return [(item['action'], item['body']) for item in log if item['request_id'] in ids]
-
-
-def actions_of(log, entry):
-    return [action for action, _body in calls_of(log, entry)]
 
 
 def test_lifecycle(emulator, run_playbook):

@@ -43,14 +43,17 @@ def open_gate_when_ready(ready_files, gate, runs):
     gate.touch()
 
 
-def test_two_controllers_with_their_own_limiters_end_with_every_app_correct(run_playbook, tmp_path):
+def run_both_controllers(run_playbook, workdir):
+    """Both playbooks at once against a fresh emulator; ({name: (run, its TMPDIR)}, the request log), with every
+    app checked in the emulator's state."""
+    workdir.mkdir()
     with Emulator(update_mode='replace', rate_limit=API_RATE) as api:
-        gate = tmp_path / 'gate'
+        gate = workdir / 'gate'
 
         def controller(name):
-            temporary = tmp_path / ('tmp-' + name)
+            temporary = workdir / ('tmp-' + name)
             temporary.mkdir()
-            tasks = start_together(tmp_path / ('ready-' + name), gate) + [per_app_task()]
+            tasks = start_together(workdir / ('ready-' + name), gate) + [per_app_task()]
             run = run_playbook(playbook(*tasks, hosts='all'), emulator=api, forks=FORKS,
                                inventory=app_hosts(CONTROLLERS[name]),
                                env={'TMPDIR': str(temporary), 'VOLCENGINE_RATE_LIMIT': str(API_RATE)})
@@ -58,7 +61,7 @@ def test_two_controllers_with_their_own_limiters_end_with_every_app_correct(run_
 
         with concurrent.futures.ThreadPoolExecutor(len(CONTROLLERS)) as pool:
             started = {name: pool.submit(controller, name) for name in CONTROLLERS}
-            open_gate_when_ready([tmp_path / ('ready-' + name) for name in CONTROLLERS], gate, started.values())
+            open_gate_when_ready([workdir / ('ready-' + name) for name in CONTROLLERS], gate, started.values())
             finished = {name: future.result() for name, future in started.items()}
         log = api.requests()
 
@@ -70,20 +73,42 @@ def test_two_controllers_with_their_own_limiters_end_with_every_app_correct(run_
             assert [path.name.startswith('rate-') for path in limiter_directory.iterdir()] == [True], name
             for app in CONTROLLERS[name]:
                 assert server_domains(api, app, 'primary') == ['%s-origin.example.org' % app], app
+    return finished, log
 
+
+def request_spans(log):
+    """{controller: (first, last request time)} from the emulator's request log."""
     spans = {}
     for name, apps in CONTROLLERS.items():
         times = [entry['time'] for entry in log if isinstance(entry['body'], dict) and entry['body'].get('App') in apps]
         spans[name] = (min(times), max(times))
+    return spans
+
+
+def overlap(spans):
+    return min(end for start, end in spans.values()) - max(start for start, end in spans.values())
+
+
+# On a loaded 2-core machine one controller's forks can still finish before the other's start, even behind the
+# gate (wait_for polls once a second); such a run proves nothing about sharing the API, so it is run again.
+ATTEMPTS_TO_OVERLAP = 3
+
+
+def test_two_controllers_with_their_own_limiters_end_with_every_app_correct(run_playbook, tmp_path):
+    for attempt in range(1, ATTEMPTS_TO_OVERLAP + 1):
+        finished, log = run_both_controllers(run_playbook, tmp_path / ('attempt%d' % attempt))
+        spans = request_spans(log)
+        if overlap(spans) > 0:
+            break
     # Not a timing assertion: only that the two runs did overlap, without which the test would prove nothing.
-    assert spans['node-a'][0] < spans['node-b'][1] and spans['node-b'][0] < spans['node-a'][1], spans
+    assert overlap(spans) > 0, 'the two controllers never ran at the same time in %d attempts: %s' % (attempt, spans)
 
     throttled = [entry for entry in log if entry['http_status'] == 429]
     report = {
         'api_rate': API_RATE, 'controllers': len(CONTROLLERS), 'forks_each': FORKS, 'client_rate_limit_each': API_RATE,
         'requests': len(log), 'throttled_429': len(throttled),
         'successful': sum(1 for entry in log if entry['http_status'] == 200),
-        'overlap_seconds': min(spans['node-a'][1], spans['node-b'][1]) - max(spans['node-a'][0], spans['node-b'][0]),
+        'overlap_seconds': overlap(spans), 'attempts': attempt,
         'api_busy_seconds': max(end for start, end in spans.values()) - min(start for start, end in spans.values()),
         'failed_tasks': sum(run.failed_count for run, temporary in finished.values()),
     }

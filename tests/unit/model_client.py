@@ -41,6 +41,10 @@ class ModelClient(object):
         self.timeout = timeout
         self.retries = retries
         self.request_ids = []
+        self.closed = False
+
+    def close(self):
+        self.closed = True
 
     def call(self, action, version, body=None):
         payload = json.dumps(body if body is not None else {}, separators=(',', ':'), ensure_ascii=False).encode('utf-8')

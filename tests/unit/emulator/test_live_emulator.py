@@ -407,6 +407,45 @@ def test_fault_defaults_count_actions_filter_and_fifo(emu, client):
     assert client.describe(VHOST).status == 200
 
 
+def test_apps_filter_faults_only_requests_for_those_apps(emu, client):
+    emu.inject_fault(kind='error', status=400, code='InvalidParam', apps=['sports'], actions=[UPDATE])
+    assert client.update(VHOST, 'live', [group('a')]).status == 200, 'another app passes'
+    assert client.describe(VHOST, app='sports').status == 200, 'another action passes'
+    assert client.update(VHOST, 'sports', [group('a')]).code == 'InvalidParam'
+    assert [entry['fault'] for entry in emu.requests()] == [None, None, 'error']
+    assert emu.faults() == []
+
+
+def test_latency_holds_every_answer_after_the_request_took_effect(emu, client):
+    emu.settings(latency=0.4)
+    started = time.monotonic()
+    reply = client.update(VHOST, 'live', [group('a')])
+    assert time.monotonic() - started >= 0.4
+    assert reply.status == 200
+    [entry] = emu.requests()
+    assert entry['time'] <= time.time() - 0.4, 'logged on arrival, answered after the latency'
+    emu.inject_fault(kind='error', status=503, code='ServiceUnavailableTemp')
+    started = time.monotonic()
+    assert client.describe(VHOST).code == 'ServiceUnavailableTemp'
+    assert time.monotonic() - started >= 0.4, 'faults are held too'
+    emu.settings(latency=0)
+    assert emu.settings()['latency'] == 0.0
+
+
+def test_latency_from_the_command_line():
+    with Emulator(latency=0.25) as running:
+        assert running.settings()['latency'] == 0.25
+
+
+def test_latency_counts_in_the_model_without_sleeping():
+    slept = []
+    model = api_model.LiveAPIModel(sleep=slept.append, rate_limit=0, latency=0.3)
+    reply = model.answer(DESCRIBE, '2023-01-01', json.dumps({'Vhost': VHOST}))
+    assert (reply.status, reply.waited, slept) == (200, 0.3, [0.3])
+    model.add_fault({'kind': 'delay', 'delay': 1.0})
+    assert model.answer(DESCRIBE, '2023-01-01', json.dumps({'Vhost': VHOST})).waited == 1.3
+
+
 def test_delay_fault_delays_then_processes(emu, client):
     emu.inject_fault(kind='delay', delay=0.6, actions=[UPDATE])
     started = time.monotonic()
@@ -560,6 +599,10 @@ def test_bad_control_requests_are_refused(emu):
         emu.inject_fault(kind='explode')
     with pytest.raises(EmulatorError, match='update_mode'):
         emu.settings(update_mode='upsert')
+    with pytest.raises(EmulatorError, match='latency must be a number >= 0'):
+        emu.settings(latency=-1)
+    with pytest.raises(EmulatorError, match='apps must be a list of App values'):
+        emu.inject_fault(kind='error', apps=[1])
     with pytest.raises(EmulatorError, match='404'):
         emu.control('GET', 'nothing')
     with pytest.raises(EmulatorError):

@@ -410,3 +410,26 @@ def test_limiter_warning_reaches_module_warn(monkeypatch, tmp_path):
         client.rate_limiter.acquire()
     assert seen == [client.rate_limiter.warning]
     assert 'is not a directory' in seen[0] and str(tmp_path) in seen[0]
+
+
+# --- a client factory for modules that work in several threads -------------------------------------------------
+
+def test_client_factory_makes_a_new_client_per_call_sharing_one_limiter():
+    module = make_module({'access_key': 'AK', 'secret_key': 'SK', 'endpoint': 'http://10.0.0.5:8080', 'rate_limit': 3})
+    seen = []
+    module.warn = seen.append
+    new_client = module_support.client_factory_from_module(module)
+    clients = [new_client() for number in range(3)]
+    assert len(set(id(client) for client in clients)) == 3
+    assert len(set(id(client.session) for client in clients)) == 3, 'a requests.Session is never shared'
+    assert all(client.rate_limiter is clients[0].rate_limiter for client in clients)
+    assert clients[0].rate_limiter.rate == 3.0
+    assert [client.endpoint for client in clients] == ['http://10.0.0.5:8080'] * 3
+    assert len(seen) == 1 and seen[0].startswith('The endpoint uses plain HTTP'), 'the transport warning comes once'
+
+
+def test_client_factory_checks_the_options_before_any_client_is_asked_for():
+    module = make_module({'access_key': 'AK', 'secret_key': 'SK', 'endpoint': 'ftp://live.example.com'})
+    with pytest.raises(Failed) as failed:
+        module_support.client_factory_from_module(module)
+    assert 'Invalid endpoint option' in failed.value.kwargs['msg']

@@ -11,6 +11,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import pytest
@@ -388,3 +389,89 @@ def test_real_processes_share_one_window(tmp_path):
     for first, later in zip(sent, sent[size:]):
         assert later - first >= seconds - 0.01  # the 6th request after any request waits for a whole window
     assert sent[-1] - sent[0] >= 2 * seconds - 0.02
+
+
+# --- threads: a module may send from several threads of its one process -----------------------------------------
+
+def assert_one_window(sent, rate):
+    """No ``size + 1`` sends within one window, and the whole needs the windows its count implies. The times are taken
+    after acquire() returned, so a busy machine may record a send late: the margins allow for that (20 % of a window,
+    10 % of the whole), while threads that were not paced together would send many more within one window."""
+    sent = sorted(sent)
+    size, seconds = rate_limit.window_of(rate)
+    for first, later in zip(sent, sent[size:]):
+        assert later - first >= 0.8 * seconds
+    assert sent[-1] - sent[0] >= 0.9 * ((len(sent) - 1) // size) * seconds
+
+
+def send_from_threads(limiters, acquires):
+    """Each limiter of ``limiters`` (one per thread; the same object may repeat) acquires ``acquires`` times in its
+    own thread, all starting together; the monotonic times the sends were allowed."""
+    start = threading.Barrier(len(limiters))
+    sent, lock = [], threading.Lock()
+
+    def send(limiter):
+        start.wait()
+        for attempt in range(acquires):
+            limiter.acquire()
+            with lock:
+                sent.append(time.monotonic())
+    threads = [threading.Thread(target=send, args=(limiter,)) for limiter in limiters]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return sent
+
+
+@pytest.mark.parametrize('shared', [True, False], ids=['one limiter for all threads', 'a limiter per thread'])
+def test_threads_of_one_process_share_one_window(tmp_path, shared):
+    """Six threads, five requests each, at 10/s: never more than 10 in one window, whether the threads share one
+    limiter (as the clients of one module do) or each has its own on the same key."""
+    one = HostRateLimiter(10, ACCESS_KEY, directory=str(tmp_path))
+    limiters = [one if shared else HostRateLimiter(10, ACCESS_KEY, directory=str(tmp_path)) for number in range(6)]
+    sent = send_from_threads(limiters, 5)
+    assert len(sent) == 30 and all(limiter.shared for limiter in limiters)
+    assert_one_window(sent, 10)
+
+
+def test_threads_of_two_processes_share_one_window(tmp_path):
+    """Two real processes with three threads each on one limiter per process, four requests per thread at 10/s."""
+    script = textwrap.dedent('''
+        import json, sys, threading, time
+        sys.path[:0] = [%r]
+        from ansible_collections.volcengine.cloud.plugins.module_utils.rate_limit import HostRateLimiter
+        window = HostRateLimiter(10, %r, directory=%r)
+        sent, lock = [], threading.Lock()
+        def send():
+            for attempt in range(4):
+                window.acquire()
+                with lock:
+                    sent.append(time.monotonic())
+        threads = [threading.Thread(target=send) for number in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        print(json.dumps({'shared': window.shared, 'sent': sent}))
+    ''') % (COLLECTIONS_ROOT, ACCESS_KEY, str(tmp_path))
+    processes = [subprocess.Popen([sys.executable, '-c', script], stdout=subprocess.PIPE) for number in range(2)]
+    outputs = [json.loads(process.communicate(timeout=60)[0].decode()) for process in processes]
+    assert [output['shared'] for output in outputs] == [True, True]
+    sent = outputs[0]['sent'] + outputs[1]['sent']
+    assert len(sent) == 24
+    assert_one_window(sent, 10)
+
+
+def test_threads_that_fall_back_together_warn_once(tmp_path, monkeypatch):
+    threads = 8
+    together = threading.Barrier(threads, timeout=20)
+
+    def refused(self):
+        together.wait()  # every thread is inside the shared-window attempt before any falls back
+        raise rate_limit.Unshared('cannot be locked here', 'Do something.')
+    monkeypatch.setattr(HostRateLimiter, '_reserve_in_file', refused)
+    warnings = []
+    one = HostRateLimiter(1000, ACCESS_KEY, directory=str(tmp_path), on_warning=warnings.append)
+    assert len(send_from_threads([one] * threads, 1)) == threads
+    assert warnings == [one.warning] and 'cannot be locked here' in one.warning

@@ -48,10 +48,19 @@ def test_the_error_reference_is_on_the_docsite():
     assert (docsite / 'rst' / 'errors.rst').read_text(encoding='utf-8').startswith('.. _%s:\n' % ERROR_REFERENCE_LABEL)
 
 
+def _documentation(path, opening="DOCUMENTATION = r'''"):
+    return yaml.safe_load(path.read_text(encoding='utf-8').split(opening, 1)[1].split("'''", 1)[0])
+
+
+def test_the_shared_doc_fragment_links_the_error_reference():
+    fragment = _documentation(ERRORS_PAGE.parents[1] / 'plugins' / 'doc_fragments' / 'volcengine.py',
+                              opening="    DOCUMENTATION = r'''")
+    assert {'ref': ERROR_REFERENCE_LABEL,
+            'description': 'Every error code the modules report, what it means and what to do about it.'} in fragment['seealso']
+    assert any(entry.get('link', '').endswith('/docs/errors.md') for entry in fragment['seealso'])
+
+
 @pytest.mark.parametrize('module_path', MODULES, ids=[path.stem for path in MODULES])
 def test_every_module_links_the_error_reference(module_path):
-    source = module_path.read_text(encoding='utf-8')
-    documentation = yaml.safe_load(source.split("DOCUMENTATION = r'''", 1)[1].split("'''", 1)[0])
-    assert {'ref': ERROR_REFERENCE_LABEL,
-            'description': 'Every error code the modules report, what it means and what to do about it.'} in documentation['seealso']
-    assert any(entry.get('link', '').endswith('/docs/errors.md') for entry in documentation['seealso'])
+    """Through the shared doc fragment: ansible-doc adds a fragment's seealso entries to the module's."""
+    assert 'volcengine.cloud.volcengine' in _documentation(module_path)['extends_documentation_fragment']

@@ -353,6 +353,32 @@ def test_plan_absent():
     assert rs.groups_after_deletes(current, rs.plan_absent(current)) == []
 
 
+def test_plan_app_decides_as_the_states_and_purge_groups_say():
+    current = [group('x'), group('a')]
+    plan, after = rs.plan_app(current, [group('a', 'n.example.org')], 'present', purge_groups=False)
+    assert rs.group_names(after) == ['a', 'x'] and after[0] == group('a', 'n.example.org')
+    assert plan == rs.plan_present(current, after)
+    plan, after = rs.plan_app(current, [group('a')], 'present')
+    assert (_writes(plan), after) == ([('delete_group', ['x'])], [group('a')])
+    plan, after = rs.plan_app(current, [{'name': 'a'}], 'absent')
+    assert (_writes(plan), after) == ([('delete_group', ['a'])], [group('x')])
+    plan, after = rs.plan_app(current, None, 'absent')
+    assert (_writes(plan), after) == ([('delete_app', ['x', 'a'])], [])
+
+
+def test_write_request_is_the_request_each_planned_write_makes():
+    desired = [group('a'), group('b', protocol='flv', params={'k': 'v'})]
+    update, delete_group, delete_app = (rs.plan_present([], desired)['writes'][0], rs.plan_absent([group('a')], ['a'])['writes'][0],
+                                        rs.plan_absent([group('a')])['writes'][0])
+    assert rs.write_request(VHOST, APP, update, desired) == {'action': UPDATE, 'body': rs.update_body(VHOST, APP, desired)}
+    assert rs.update_body(VHOST, APP, desired)['GroupDetails'][1]['Servers'][0] == {
+        'RelaySourceDomain': 'b.example.org', 'RelaySourceProtocol': 'flv', 'RelaySourceParams': {'k': 'v'}}
+    assert rs.write_request(VHOST, APP, delete_group, []) == {'action': DELETE, 'body': {'Vhost': VHOST, 'App': APP, 'Group': 'a'}}
+    assert rs.write_request(VHOST, APP, delete_app, []) == {'action': DELETE, 'body': {'Vhost': VHOST, 'App': APP}}
+    with pytest.raises(ValueError, match='without App'):
+        rs.write_request(VHOST, '', delete_app, [])
+
+
 def test_upsert_result_and_observed_semantics():
     before = [group('a'), group('b')]
     sent = [group('b', 'n.example.org'), group('c'), group('a')]

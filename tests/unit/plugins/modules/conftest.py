@@ -23,11 +23,17 @@ class ModuleRun(object):
 
 @pytest.fixture
 def run_module(capsys):
-    def run(module, args, client, check_mode=False, diff=False):
+    def run(module, args, client=None, check_mode=False, diff=False, client_factory=None):
+        """``client`` stands in for client_from_module's client; ``client_factory`` (a function making clients)
+        for client_factory_from_module's, in modules that use one."""
         module_args = dict(access_key='AKLTTEST', secret_key='test-secret', _ansible_check_mode=check_mode, _ansible_diff=diff)
         module_args.update(args)
         capsys.readouterr()
-        with patch_module_args(module_args), mock.patch.object(module, 'client_from_module', return_value=client) as factory:
+        if client_factory is not None:
+            patched = mock.patch.object(module, 'client_factory_from_module', return_value=client_factory)
+        else:
+            patched = mock.patch.object(module, 'client_from_module', return_value=client)
+        with patch_module_args(module_args), patched as factory:
             with pytest.raises(SystemExit) as exited:
                 module.main()
         output = capsys.readouterr().out
