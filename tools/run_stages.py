@@ -9,8 +9,9 @@ Two kinds of stage:
 
 * nox stages run a session of noxfile.py / antsibull-nox.toml (lint, docs, extra checks, build and import,
   ansible-lint, changelog and workflow lint) from the repository root; nox keeps its session venvs in .nox/.
-* the stages nox cannot run here: pytest on the units and the integration tests, and ansible-test sanity
-  through tools/ansible_test_offline.py (antsibull-nox runs sanity in a container only).  They run in the
+* the stages nox cannot run here: pytest on the units and the integration tests, ansible-test integration on
+  the targets against the emulator (tools/run_integration_targets.py), and ansible-test sanity through
+  tools/ansible_test_offline.py (antsibull-nox runs sanity and integration in containers only).  They run in the
   copy assembled into build/ansible_collections/volcengine/cloud.
 
 Every selected stage runs even when an earlier one failed; each prints one summary line (name,
@@ -162,8 +163,17 @@ def nox_stage(group, session):
                  cwd=REPO_ROOT, detail=nox_detail)
 
 
+def integration_targets_stage():
+    """ansible-test integration on tests/integration/targets against the emulator (tools/run_integration_targets.py)."""
+    return Stage("integration-targets", "integration",
+                 [VENV_TEST.bin("python"), os.path.join(TOOLS, "run_integration_targets.py")], [VENV_TEST],
+                 cwd=REPO_ROOT, environment={"PYTHONPATH": BUILD_ROOT, "PYTHONDONTWRITEBYTECODE": "1"},
+                 detail=last_matching_line(r"^(PASS|FAIL): "))
+
+
 def all_stages():
-    return ([pytest_stage("units", "tests/unit"), pytest_stage("integration", "tests/integration")]
+    return ([pytest_stage("units", "tests/unit"), integration_targets_stage(),
+             pytest_stage("integration", "tests/integration")]
             + [sanity_stage(core) for core in SANITY_VENVS]
             + [nox_stage(group, session) for group, sessions in NOX_SESSIONS.items() for session in sessions])
 

@@ -1,0 +1,173 @@
+#!/usr/bin/env python
+"""Run the ansible-test integration targets (tests/integration/targets/) against the emulator or the real cloud.
+
+    .venv/bin/python tools/run_integration_targets.py                     # the emulator (stage integration-targets)
+    .venv/bin/python tools/run_integration_targets.py --config FILE       # the endpoint and credentials in FILE
+    .venv/bin/python tools/run_integration_targets.py volc_live_relay_sources   # one target
+
+Without --config, for each update mode the real API might have (replace, then merge) it starts the emulator
+(tests/emulator/harness.py) at the API's 10 requests/second, seeded with an app that is not the targets' own,
+writes tests/integration/integration_config.yml into the assembled copy with the emulator's URL and demo key,
+runs `ansible-test integration --local` there through tools/ansible_test_offline.py, and then checks the
+emulator: every write named an app of the test prefix in the test vhost, and the targets left the state exactly
+as they found it (their cleanup removed everything they created).  With --config it copies FILE into the
+assembled copy instead (docs/testing.md), runs the targets once and removes the copy again.
+
+It fails loudly, never skips: a module without a target, a target ansible-test did not run, or a run that
+found no targets is a failure.  Run it with the Python of .venv (ansible-core, the emulator's SDK) and
+PYTHONPATH=build, as `tools/run_stages.py integration-targets` does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import yaml
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO_ROOT, "tools"))
+
+import assemble_collection  # noqa: E402  pylint: disable=wrong-import-position,import-error
+
+BUILD_ROOT = os.path.join(REPO_ROOT, "build")
+COLLECTION = os.path.join(BUILD_ROOT, "ansible_collections", "volcengine", "cloud")
+CONFIG_PATH = os.path.join("tests", "integration", "integration_config.yml")
+TARGETS_PATH = os.path.join("tests", "integration", "targets")
+UPDATE_MODES = ("replace", "merge")
+EMULATOR_RATE_LIMIT = 10  # the real API's requests per second per account
+
+TEST_VHOST = "ansible-test.example.com"
+TEST_APP_PREFIX = "ansibletest-"
+# Seeded before the targets run and expected unchanged afterwards: an app of another vhost, which the targets must
+# leave alone.
+SEED_SERVER = {"RelaySourceDomain": "origin.example.org", "RelaySourceProtocol": "rtmp", "RelaySourceParams": {}}
+SEED_STATE = [{"Vhost": "push.example.com", "App": "live", "GroupDetails": [{"Group": "primary", "Servers": [SEED_SERVER]}]}]
+
+
+def module_names():
+    modules = os.path.join(REPO_ROOT, "plugins", "modules")
+    return sorted(name[:-3] for name in os.listdir(modules) if name.endswith(".py") and not name.startswith("_"))
+
+
+def missing_targets():
+    """Modules without a target directory of their name."""
+    return [name for name in module_names() if not os.path.isdir(os.path.join(REPO_ROOT, TARGETS_PATH, name))]
+
+
+def write_config(variables):
+    path = os.path.join(COLLECTION, CONFIG_PATH)
+    with open(path, "w", encoding="utf-8") as config_file:
+        config_file.write("# written by tools/run_integration_targets.py\n")
+        yaml.safe_dump(variables, config_file, default_flow_style=False)
+    os.chmod(path, 0o600)
+    return path
+
+
+def run_ansible_test(targets):
+    """Run the targets with ansible-test through the offline shim; return (exit code, output)."""
+    command = [sys.executable, os.path.join(REPO_ROOT, "tools", "ansible_test_offline.py"), "--chdir", COLLECTION,
+               "integration", "--local", "--color", "no"] + list(targets)
+    print("$ %s" % " ".join(command), flush=True)
+    process = subprocess.Popen(command, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, universal_newlines=True, errors="replace")
+    lines = []
+    for line in process.stdout:
+        sys.stdout.write(line)
+        sys.stdout.flush()
+        lines.append(line)
+    return process.wait(), "".join(lines)
+
+
+def targets_run(output):
+    return re.findall(r"^Running (\S+) integration test role", output, re.MULTILINE)
+
+
+def run_checked(targets):
+    """Run the targets; return a list of problems (empty when every expected target ran and passed)."""
+    status, output = run_ansible_test(targets)
+    problems = []
+    if status != 0:
+        problems.append("ansible-test integration exited with %d" % status)
+    expected = list(targets) or module_names()
+    not_run = [name for name in expected if name not in targets_run(output)]
+    if not_run:
+        problems.append("targets that did not run: %s" % ", ".join(not_run))
+    return problems
+
+
+def emulator_problems(emulator, seeded):
+    """What the targets did to the emulator that they must not: writes outside their scope, leftovers."""
+    problems = []
+    for request in emulator.write_requests():
+        body = request["body"] if isinstance(request["body"], dict) else {}
+        if body.get("Vhost") != TEST_VHOST or not str(body.get("App", "")).startswith(TEST_APP_PREFIX):
+            problems.append("a write outside the test scope: %s %s" % (request["action"], body))
+    left = emulator.state()["RelaySourceConfigList"]
+    if left != seeded:
+        problems.append("the state after the targets is not the state before them: %s" % left)
+    return problems
+
+
+def run_against_emulator(targets):
+    from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator  # pylint: disable=import-error
+
+    problems = []
+    for update_mode in UPDATE_MODES:
+        print("==== the targets against the emulator (update mode %s, %d requests/second)"
+              % (update_mode, EMULATOR_RATE_LIMIT), flush=True)
+        with Emulator(update_mode=update_mode, rate_limit=EMULATOR_RATE_LIMIT) as emulator:
+            emulator.set_state(SEED_STATE)
+            seeded = emulator.state()["RelaySourceConfigList"]
+            write_config({
+                "volcengine_endpoint": emulator.url,
+                "volcengine_access_key": emulator.access_key,
+                "volcengine_secret_key": emulator.secret_key,
+                "volcengine_test_vhost": TEST_VHOST,
+                "volcengine_test_app_prefix": TEST_APP_PREFIX,
+            })
+            mode_problems = run_checked(targets)
+            mode_problems += emulator_problems(emulator, seeded)
+        problems += ["update mode %s: %s" % (update_mode, problem) for problem in mode_problems]
+    return problems
+
+
+def run_with_config(config_file, targets):
+    destination = os.path.join(COLLECTION, CONFIG_PATH)
+    shutil.copyfile(config_file, destination)
+    os.chmod(destination, 0o600)
+    try:
+        return run_checked(targets)
+    finally:
+        os.remove(destination)  # it holds credentials
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", help="an integration_config.yml with the endpoint, credentials and test scope "
+                                         "to use instead of the emulator (docs/testing.md)")
+    parser.add_argument("targets", nargs="*", help="targets to run (default: every target)")
+    args = parser.parse_args()
+
+    missing = missing_targets()
+    if missing:
+        print("FAIL: modules without an integration target under %s: %s" % (TARGETS_PATH, ", ".join(missing)))
+        return 1
+    assemble_collection.assemble(BUILD_ROOT)
+    if args.config:
+        problems = run_with_config(os.path.abspath(args.config), args.targets)
+    else:
+        problems = run_against_emulator(args.targets)
+    for problem in problems:
+        print("FAIL: %s" % problem)
+    if not problems:
+        print("PASS: %s" % ", ".join(args.targets or module_names()))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
