@@ -17,7 +17,7 @@ Measures, in one run on this controller:
 
 Usage: .venv/bin/python tools/bench_relay_source.py [--runs N] [--apps N] [--forks N] [--report FILE] [--json FILE]
 (`make bench` runs it). Nothing leaves 127.0.0.1. The emulator harness and the playbook builders are the integration
-tests' own (tests/emulator/harness.py, tests/integration/scenarios.py), imported from the assembled collection.
+tests' own (tests/emulator/harness.py, tests/e2e/scenarios.py), imported from the assembled collection.
 """
 
 from __future__ import annotations
@@ -50,12 +50,12 @@ harness = scenarios = None
 
 
 def load_test_helpers(build_root):
-    """Import tests/emulator/harness.py and tests/integration/scenarios.py from the collection assembled under
+    """Import tests/emulator/harness.py and tests/e2e/scenarios.py from the collection assembled under
     ``build_root``: tools/ is no part of the collection's packages, so it reaches them through sys.path."""
     global harness, scenarios
     sys.path.insert(0, build_root)
     from ansible_collections.volcengine.cloud.tests.emulator import harness as emulator_harness
-    from ansible_collections.volcengine.cloud.tests.integration import scenarios as scenario_builders
+    from ansible_collections.volcengine.cloud.tests.e2e import scenarios as scenario_builders
     harness, scenarios = emulator_harness, scenario_builders
 
 

@@ -4,6 +4,7 @@
     .venv/bin/python tools/run_integration_targets.py                     # the emulator (stage integration-targets)
     .venv/bin/python tools/run_integration_targets.py --config FILE       # the endpoint and credentials in FILE
     .venv/bin/python tools/run_integration_targets.py volc_live_relay_sources   # one target
+    .venv/bin/python tools/run_integration_targets.py --collection DIR   # an installed copy instead of build/
 
 Without --config, for each update mode the real API might have (replace, then merge) it starts the emulator
 (tests/emulator/harness.py) at the API's 10 requests/second, seeded with an app that is not the targets' own,
@@ -11,7 +12,9 @@ writes tests/integration/integration_config.yml into the assembled copy with the
 runs `ansible-test integration --local` there through tools/ansible_test_offline.py, and then checks the
 emulator: every write named an app of the test prefix in the test vhost, and the targets left the state exactly
 as they found it (their cleanup removed everything they created).  With --config it copies FILE into the
-assembled copy instead (docs/testing.md), runs the targets once and removes the copy again.
+assembled copy instead (docs/testing.md) and runs the targets once.  Either way the configuration is removed
+afterwards.  --collection runs the targets of another copy of the collection (an installed one: the artifact
+test does) instead of assembling build/.
 
 It fails loudly, never skips: a module without a target, a target ansible-test did not run, or a run that
 found no targets is a failure.  Run it with the Python of .venv (ansible-core, the emulator's SDK) and
@@ -35,7 +38,6 @@ sys.path.insert(0, os.path.join(REPO_ROOT, "tools"))
 import assemble_collection  # noqa: E402  pylint: disable=wrong-import-position,import-error
 
 BUILD_ROOT = os.path.join(REPO_ROOT, "build")
-COLLECTION = os.path.join(BUILD_ROOT, "ansible_collections", "volcengine", "cloud")
 CONFIG_PATH = os.path.join("tests", "integration", "integration_config.yml")
 TARGETS_PATH = os.path.join("tests", "integration", "targets")
 UPDATE_MODES = ("replace", "merge")
@@ -49,28 +51,27 @@ SEED_SERVER = {"RelaySourceDomain": "origin.example.org", "RelaySourceProtocol":
 SEED_STATE = [{"Vhost": "push.example.com", "App": "live", "GroupDetails": [{"Group": "primary", "Servers": [SEED_SERVER]}]}]
 
 
-def module_names():
-    modules = os.path.join(REPO_ROOT, "plugins", "modules")
+def module_names(collection):
+    modules = os.path.join(collection, "plugins", "modules")
     return sorted(name[:-3] for name in os.listdir(modules) if name.endswith(".py") and not name.startswith("_"))
 
 
-def missing_targets():
+def missing_targets(collection):
     """Modules without a target directory of their name."""
-    return [name for name in module_names() if not os.path.isdir(os.path.join(REPO_ROOT, TARGETS_PATH, name))]
+    return [name for name in module_names(collection) if not os.path.isdir(os.path.join(collection, TARGETS_PATH, name))]
 
 
-def write_config(variables):
-    path = os.path.join(COLLECTION, CONFIG_PATH)
+def write_config(collection, variables):
+    path = os.path.join(collection, CONFIG_PATH)
     with open(path, "w", encoding="utf-8") as config_file:
         config_file.write("# written by tools/run_integration_targets.py\n")
         yaml.safe_dump(variables, config_file, default_flow_style=False)
     os.chmod(path, 0o600)
-    return path
 
 
-def run_ansible_test(targets):
+def run_ansible_test(collection, targets):
     """Run the targets with ansible-test through the offline shim; return (exit code, output)."""
-    command = [sys.executable, os.path.join(REPO_ROOT, "tools", "ansible_test_offline.py"), "--chdir", COLLECTION,
+    command = [sys.executable, os.path.join(REPO_ROOT, "tools", "ansible_test_offline.py"), "--chdir", collection,
                "integration", "--local", "--color", "no"] + list(targets)
     print("$ %s" % " ".join(command), flush=True)
     process = subprocess.Popen(command, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -87,13 +88,13 @@ def targets_run(output):
     return re.findall(r"^Running (\S+) integration test role", output, re.MULTILINE)
 
 
-def run_checked(targets):
+def run_checked(collection, targets):
     """Run the targets; return a list of problems (empty when every expected target ran and passed)."""
-    status, output = run_ansible_test(targets)
+    status, output = run_ansible_test(collection, targets)
     problems = []
     if status != 0:
         problems.append("ansible-test integration exited with %d" % status)
-    expected = list(targets) or module_names()
+    expected = list(targets) or module_names(collection)
     not_run = [name for name in expected if name not in targets_run(output)]
     if not_run:
         problems.append("targets that did not run: %s" % ", ".join(not_run))
@@ -113,7 +114,7 @@ def emulator_problems(emulator, seeded):
     return problems
 
 
-def run_against_emulator(targets):
+def run_against_emulator(collection, targets):
     from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator  # pylint: disable=import-error
 
     problems = []
@@ -123,49 +124,53 @@ def run_against_emulator(targets):
         with Emulator(update_mode=update_mode, rate_limit=EMULATOR_RATE_LIMIT) as emulator:
             emulator.set_state(SEED_STATE)
             seeded = emulator.state()["RelaySourceConfigList"]
-            write_config({
+            write_config(collection, {
                 "volcengine_endpoint": emulator.url,
                 "volcengine_access_key": emulator.access_key,
                 "volcengine_secret_key": emulator.secret_key,
                 "volcengine_test_vhost": TEST_VHOST,
                 "volcengine_test_app_prefix": TEST_APP_PREFIX,
             })
-            mode_problems = run_checked(targets)
+            mode_problems = run_checked(collection, targets)
             mode_problems += emulator_problems(emulator, seeded)
         problems += ["update mode %s: %s" % (update_mode, problem) for problem in mode_problems]
     return problems
 
 
-def run_with_config(config_file, targets):
-    destination = os.path.join(COLLECTION, CONFIG_PATH)
+def run_with_config(collection, config_file, targets):
+    destination = os.path.join(collection, CONFIG_PATH)
     shutil.copyfile(config_file, destination)
     os.chmod(destination, 0o600)
-    try:
-        return run_checked(targets)
-    finally:
-        os.remove(destination)  # it holds credentials
+    return run_checked(collection, targets)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", help="an integration_config.yml with the endpoint, credentials and test scope "
                                          "to use instead of the emulator (docs/testing.md)")
+    parser.add_argument("--collection", help="the collection folder (.../ansible_collections/volcengine/cloud) whose "
+                                             "targets to run (default: assemble the source tree into build/)")
     parser.add_argument("targets", nargs="*", help="targets to run (default: every target)")
     args = parser.parse_args()
 
-    missing = missing_targets()
+    collection = os.path.abspath(args.collection) if args.collection else assemble_collection.assemble(BUILD_ROOT)
+    missing = missing_targets(collection)
     if missing:
         print("FAIL: modules without an integration target under %s: %s" % (TARGETS_PATH, ", ".join(missing)))
         return 1
-    assemble_collection.assemble(BUILD_ROOT)
-    if args.config:
-        problems = run_with_config(os.path.abspath(args.config), args.targets)
-    else:
-        problems = run_against_emulator(args.targets)
+    try:
+        if args.config:
+            problems = run_with_config(collection, os.path.abspath(args.config), args.targets)
+        else:
+            problems = run_against_emulator(collection, args.targets)
+    finally:
+        config = os.path.join(collection, CONFIG_PATH)
+        if os.path.exists(config):
+            os.remove(config)  # credentials, or an emulator that is gone
     for problem in problems:
         print("FAIL: %s" % problem)
     if not problems:
-        print("PASS: %s" % ", ".join(args.targets or module_names()))
+        print("PASS: %s" % ", ".join(args.targets or module_names(collection)))
     return 1 if problems else 0
 
 

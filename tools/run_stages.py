@@ -9,7 +9,7 @@ Two kinds of stage:
 
 * nox stages run a session of noxfile.py / antsibull-nox.toml (lint, docs, extra checks, build and import,
   ansible-lint, changelog and workflow lint) from the repository root; nox keeps its session venvs in .nox/.
-* the stages nox cannot run here: pytest on the units and the integration tests, ansible-test integration on
+* the stages nox cannot run here: pytest on the units and the end-to-end tests, ansible-test integration on
   the targets against the emulator (tools/run_integration_targets.py), and ansible-test sanity through
   tools/ansible_test_offline.py (antsibull-nox runs sanity and integration in containers only).  They run in the
   copy assembled into build/ansible_collections/volcengine/cloud.
@@ -132,10 +132,10 @@ def nox_detail(output):
     return "; ".join(reason or "failed" for reason in failures)[:200]
 
 
-def pytest_stage(name, folder):
+def pytest_stage(name, folder, group=None):
     return Stage(
         name,
-        name,
+        group or name,
         [VENV_TEST.bin("python"), "-m", "pytest", "-p", "no:cacheprovider", "-q", folder],
         [VENV_TEST],
         environment={"PYTHONPATH": BUILD_ROOT, "PYTHONDONTWRITEBYTECODE": "1"},
@@ -173,7 +173,7 @@ def integration_targets_stage():
 
 def all_stages():
     return ([pytest_stage("units", "tests/unit"), integration_targets_stage(),
-             pytest_stage("integration", "tests/integration")]
+             pytest_stage("e2e", "tests/e2e", group="integration")]
             + [sanity_stage(core) for core in SANITY_VENVS]
             + [nox_stage(group, session) for group, sessions in NOX_SESSIONS.items() for session in sessions])
 

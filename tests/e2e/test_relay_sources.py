@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator
-from ansible_collections.volcengine.cloud.tests.integration.scenarios import (
+from ansible_collections.volcengine.cloud.tests.e2e.scenarios import (
     VHOST, actions_of, api_config, app_entry, calls_of, group, group_names, playbook, sources_task)
 
 OTHER = 'play.example.com'

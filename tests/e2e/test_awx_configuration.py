@@ -21,7 +21,7 @@ import sys
 
 import yaml
 
-from ansible_collections.volcengine.cloud.tests.integration.conftest import COLLECTION_DIR, run_tool
+from ansible_collections.volcengine.cloud.tests.e2e.conftest import COLLECTION_DIR, run_tool
 
 AWX_DIR = COLLECTION_DIR / 'docs' / 'awx'
 AWX_PLAYBOOK = AWX_DIR / 'configure_awx.yml'

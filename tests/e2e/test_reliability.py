@@ -20,7 +20,7 @@ import pytest
 from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator
 from ansible_collections.volcengine.cloud.tests.unit.plugins.module_utils import hostile_server
 from ansible_collections.volcengine.cloud.tests.unit.plugins.module_utils.hostile_server import HostileServer
-from ansible_collections.volcengine.cloud.tests.integration.scenarios import (
+from ansible_collections.volcengine.cloud.tests.e2e.scenarios import (
     MODULE, VHOST, api_config, app_hosts, group, group_names, per_app_task, playbook, relay_task, server_domains)
 
 

@@ -12,7 +12,7 @@ import sys
 
 import yaml
 
-from ansible_collections.volcengine.cloud.tests.integration.documentation import COLLECTION_DIR, guide_code_blocks
+from ansible_collections.volcengine.cloud.tests.e2e.documentation import COLLECTION_DIR, guide_code_blocks
 
 AWX_DIR = COLLECTION_DIR / 'docs' / 'awx'
 IAC_EXAMPLE = COLLECTION_DIR / 'examples' / 'relay_sources'

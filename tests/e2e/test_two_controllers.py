@@ -17,8 +17,8 @@ import os
 import time
 
 from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator
-from ansible_collections.volcengine.cloud.tests.integration.conftest import COLLECTIONS_ROOT
-from ansible_collections.volcengine.cloud.tests.integration.scenarios import (
+from ansible_collections.volcengine.cloud.tests.e2e.conftest import COLLECTIONS_ROOT
+from ansible_collections.volcengine.cloud.tests.e2e.scenarios import (
     app_hosts, per_app_task, playbook, server_domains)
 
 API_RATE = 10

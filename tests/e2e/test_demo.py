@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from ansible_collections.volcengine.cloud.tests.integration.documentation import COLLECTION_DIR
+from ansible_collections.volcengine.cloud.tests.e2e.documentation import COLLECTION_DIR
 
 TOOLS = COLLECTION_DIR / 'tools'
 

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import ERROR_ADVICE
-from ansible_collections.volcengine.cloud.tests.integration.scenarios import (
+from ansible_collections.volcengine.cloud.tests.e2e.scenarios import (
     VHOST, actions_of, api_config, calls_of, group, group_names, playbook, relay_task)
 
 INFO_MODULE = 'volcengine.cloud.volc_live_relay_source_info'

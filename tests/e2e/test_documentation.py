@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from ansible_collections.volcengine.cloud.tests.integration.documentation import (
+from ansible_collections.volcengine.cloud.tests.e2e.documentation import (
     COLLECTION_DIR,
     INTERPRETER,
     LOCALHOST_CONVENTION,

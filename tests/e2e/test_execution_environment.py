@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import yaml
 
-from ansible_collections.volcengine.cloud.tests.integration.conftest import run_tool
+from ansible_collections.volcengine.cloud.tests.e2e.conftest import run_tool
 
 
 def test_ansible_builder_introspect_lists_requests_from_the_built_collection(installed_collection):

@@ -21,8 +21,8 @@ import socket
 import subprocess
 import sys
 
-from ansible_collections.volcengine.cloud.tests.integration.conftest import COLLECTIONS_ROOT
-from ansible_collections.volcengine.cloud.tests.integration.documentation import (
+from ansible_collections.volcengine.cloud.tests.e2e.conftest import COLLECTIONS_ROOT
+from ansible_collections.volcengine.cloud.tests.e2e.documentation import (
     COLLECTION_DIR,
     guide_code_blocks,
     guide_section,
