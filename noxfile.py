@@ -28,8 +28,10 @@ def tool(name):
 
 @nox.session(name="changelog-lint", python=False)
 def changelog_lint(session):
-    """Check changelogs/ (config, fragments, changelog.yaml) with antsibull-changelog lint."""
+    """Check changelogs/ (config, fragments, changelog.yaml) with antsibull-changelog lint, and that galaxy.yml's version
+    is released there and CHANGELOG.rst is generated from it (tools/check_release.py, docs/releasing.md)."""
     session.run(tool("antsibull-changelog"), "lint", external=True)
+    session.run(sys.executable, os.path.join("tools", "check_release.py"), external=True)
 
 
 @nox.session(name="actionlint", python=False)
