@@ -69,6 +69,17 @@ def write_config(collection, variables):
     os.chmod(path, 0o600)
 
 
+def emulator_config(emulator):
+    """The variables of integration_config.yml for a running emulator (tests/emulator/harness.py)."""
+    return {
+        "volcengine_endpoint": emulator.url,
+        "volcengine_access_key": emulator.access_key,
+        "volcengine_secret_key": emulator.secret_key,
+        "volcengine_test_vhost": TEST_VHOST,
+        "volcengine_test_app_prefix": TEST_APP_PREFIX,
+    }
+
+
 def run_ansible_test(collection, targets):
     """Run the targets with ansible-test through the offline shim; return (exit code, output)."""
     command = [sys.executable, os.path.join(REPO_ROOT, "tools", "ansible_test_offline.py"), "--chdir", collection,
@@ -124,13 +135,7 @@ def run_against_emulator(collection, targets):
         with Emulator(update_mode=update_mode, rate_limit=EMULATOR_RATE_LIMIT) as emulator:
             emulator.set_state(SEED_STATE)
             seeded = emulator.state()["RelaySourceConfigList"]
-            write_config(collection, {
-                "volcengine_endpoint": emulator.url,
-                "volcengine_access_key": emulator.access_key,
-                "volcengine_secret_key": emulator.secret_key,
-                "volcengine_test_vhost": TEST_VHOST,
-                "volcengine_test_app_prefix": TEST_APP_PREFIX,
-            })
+            write_config(collection, emulator_config(emulator))
             mode_problems = run_checked(collection, targets)
             mode_problems += emulator_problems(emulator, seeded)
         problems += ["update mode %s: %s" % (update_mode, problem) for problem in mode_problems]

@@ -1,0 +1,50 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, volcengine.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The integration targets clean up after a failure: a target that fails half-way still deletes what it created,
+because its tasks sit in a block whose `always` removes its apps. The stage integration-targets runs every target
+when all goes well (tools/run_integration_targets.py); this test makes one fail on purpose, with an emulator fault."""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import importlib.util
+import shutil
+
+from ansible_collections.volcengine.cloud.tests.e2e.conftest import COLLECTION_DIR
+from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator
+
+
+def load_runner():
+    spec = importlib.util.spec_from_file_location('run_integration_targets',
+                                                  str(COLLECTION_DIR / 'tools' / 'run_integration_targets.py'))
+    runner = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(runner)
+    return runner
+
+
+def collection_copy(tmp_path):
+    """A copy of the assembled collection of its own (ansible-test runs from .../ansible_collections/NS/NAME)."""
+    copy = tmp_path / 'ansible_collections' / 'volcengine' / 'cloud'
+    shutil.copytree(str(COLLECTION_DIR), str(copy), ignore=shutil.ignore_patterns('output', '__pycache__'))
+    return str(copy)
+
+
+def test_a_target_that_fails_half_way_still_deletes_what_it_created(tmp_path):
+    runner = load_runner()
+    collection = collection_copy(tmp_path)
+    with Emulator(update_mode='replace', rate_limit=0) as emulator:
+        runner.write_config(collection, runner.emulator_config(emulator))
+        # the first update (the create) passes, the second (the change of one server) is refused
+        emulator.inject_fault(kind='error', status=400, code='InvalidParam', message='refused by the test',
+                              actions=['UpdateRelaySourceV3'], skip=1)
+        status, output = runner.run_ansible_test(collection, ['volc_live_relay_source'])
+        writes = emulator.write_requests()
+        left = emulator.state()['RelaySourceConfigList']
+
+    assert status != 0
+    assert 'refused by the test' in output and 'TASK [volc_live_relay_source : Change one server]' in output
+    created = [request['body']['App'] for request in writes if request['action'] == 'UpdateRelaySourceV3'][0]
+    assert created.startswith(runner.TEST_APP_PREFIX) and created.endswith('-one')
+    assert 'TASK [volc_live_relay_source : Remove the app this target created]' in output
+    assert writes[-1]['action'] == 'DeleteRelaySourceV3' and writes[-1]['body']['App'] == created
+    assert left == []
