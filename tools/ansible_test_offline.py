@@ -128,26 +128,31 @@ def run_ansible_test(arguments, directory, environment):
     return process.wait(), "".join(lines)
 
 
+def run_offline(arguments, directory):
+    """Run ansible-test with ``arguments`` in the collection folder ``directory`` as main() does, echoing its output;
+    return (exit code, output).  tools/run_integration_targets.py calls it too."""
+    for version in required_pip_versions():
+        write_bootstrap_stand_in(os.path.join(CACHE_DIRECTORY, "get_pip_%s.py" % version.replace(".", "_")))
+
+    environment = ansible_test_environment()
+    print("ansible_test_offline: Pythons on PATH: %s" % ", ".join(python_bin_directories()), flush=True)
+    status, output = run_ansible_test(arguments, directory, environment)
+
+    # A pip version this script could not read from ansible-test's source: write it and retry once.
+    if status != 0:
+        written = [write_bootstrap_stand_in(path) for path in sorted(set(MISSING_BOOTSTRAP.findall(output)))]
+        if written and max(written):
+            status, output = run_ansible_test(arguments, directory, environment)
+    return status, output
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chdir", default=".", help="the collection folder (.../ansible_collections/NS/NAME)")
     parser.add_argument("arguments", nargs=argparse.REMAINDER, help="arguments for ansible-test")
     args = parser.parse_args()
     arguments = args.arguments[1:] if args.arguments[:1] == ["--"] else args.arguments
-
-    for version in required_pip_versions():
-        write_bootstrap_stand_in(os.path.join(CACHE_DIRECTORY, "get_pip_%s.py" % version.replace(".", "_")))
-
-    environment = ansible_test_environment()
-    print("ansible_test_offline: Pythons on PATH: %s" % ", ".join(python_bin_directories()), flush=True)
-    status, output = run_ansible_test(arguments, args.chdir, environment)
-
-    # A pip version this script could not read from ansible-test's source: write it and retry once.
-    if status != 0:
-        written = [write_bootstrap_stand_in(path) for path in sorted(set(MISSING_BOOTSTRAP.findall(output)))]
-        if written and max(written):
-            status, output = run_ansible_test(arguments, args.chdir, environment)
-    return status
+    return run_offline(arguments, args.chdir)[0]
 
 
 if __name__ == "__main__":

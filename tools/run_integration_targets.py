@@ -27,7 +27,6 @@ import argparse
 import os
 import re
 import shutil
-import subprocess
 import sys
 
 import yaml
@@ -35,6 +34,7 @@ import yaml
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO_ROOT, "tools"))
 
+import ansible_test_offline  # noqa: E402  pylint: disable=wrong-import-position,import-error
 import assemble_collection  # noqa: E402  pylint: disable=wrong-import-position,import-error
 
 BUILD_ROOT = os.path.join(REPO_ROOT, "build")
@@ -82,17 +82,9 @@ def emulator_config(emulator):
 
 def run_ansible_test(collection, targets):
     """Run the targets with ansible-test through the offline shim; return (exit code, output)."""
-    command = [sys.executable, os.path.join(REPO_ROOT, "tools", "ansible_test_offline.py"), "--chdir", collection,
-               "integration", "--local", "--color", "no"] + list(targets)
-    print("$ %s" % " ".join(command), flush=True)
-    process = subprocess.Popen(command, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, universal_newlines=True, errors="replace")
-    lines = []
-    for line in process.stdout:
-        sys.stdout.write(line)
-        sys.stdout.flush()
-        lines.append(line)
-    return process.wait(), "".join(lines)
+    arguments = ["integration", "--local", "--color", "no"] + list(targets)
+    print("$ ansible-test %s  (in %s)" % (" ".join(arguments), collection), flush=True)
+    return ansible_test_offline.run_offline(arguments, collection)
 
 
 def targets_run(output):
