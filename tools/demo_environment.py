@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Create or update the demo's virtual environment, .venv-demo, and say which Python and ansible-core it has.
 
     python3 tools/demo_environment.py        # `make demo` and `make install` run it first
