@@ -149,6 +149,19 @@ def parse_retry_after(value, now=None):
     return min(MAX_RETRY_AFTER, max(0.0, seconds))
 
 
+def _endpoint_for_messages(endpoint):
+    """``endpoint`` with any userinfo (``user:password@``) replaced by ``***@``: an endpoint is shown in messages and
+    reprs, and a password in it must not be (userinfo is never sent either, see _split_endpoint)."""
+    scheme, separator, rest = endpoint.partition('://')
+    if not separator:
+        scheme, rest = '', endpoint
+    authority_end = min([index for index in (rest.find(mark) for mark in '/?#') if index != -1] + [len(rest)])
+    authority = rest[:authority_end]
+    if '@' in authority:
+        authority = '***@' + authority.rsplit('@', 1)[1]
+    return scheme + separator + authority + rest[authority_end:]
+
+
 def _split_endpoint(endpoint):
     """(base_url, path, host_header) from 'https://host', 'host:port', 'http://127.0.0.1:8080/prefix' ..."""
     endpoint = endpoint.strip()
@@ -157,7 +170,7 @@ def _split_endpoint(endpoint):
     parts = urlsplit(endpoint)
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        raise ValueError('endpoint must be an http(s) URL such as %s, got %r' % (DEFAULT_ENDPOINT, endpoint))
+        raise ValueError('endpoint must be an http(s) URL such as %s, got %r' % (DEFAULT_ENDPOINT, _endpoint_for_messages(endpoint)))
     host = parts.netloc.rsplit('@', 1)[-1]  # never send (or sign) userinfo
     if parts.port is not None and parts.port == _DEFAULT_PORTS[scheme]:
         host = host[:host.rfind(':')]
@@ -314,7 +327,8 @@ class VolcengineClient(object):
         self.request_ids = []
 
     def __repr__(self):
-        return 'VolcengineClient(endpoint=%r, region=%r, service=%r)' % (self.endpoint, self.region, self.service)
+        return 'VolcengineClient(endpoint=%r, region=%r, service=%r)' % (
+            _endpoint_for_messages(self.endpoint), self.region, self.service)
 
     def close(self):
         self.session.close()

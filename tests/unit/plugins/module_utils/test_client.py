@@ -352,6 +352,19 @@ def test_bad_endpoint_raises_value_error(endpoint):
         make_client([FakeResponse()], endpoint=endpoint)
 
 
+@pytest.mark.parametrize('endpoint', ['https://user:pa55word@', 'user:pa55word@:443/x', 'https://user:pa55word@/path?q=1',
+                                      'ftp://user:pa55word@example.com'])
+def test_a_bad_endpoint_s_message_hides_its_userinfo(endpoint):
+    with pytest.raises(ValueError) as raised:
+        make_client([FakeResponse()], endpoint=endpoint)
+    assert 'pa55word' not in str(raised.value) and '***@' in str(raised.value)
+
+
+def test_the_client_repr_hides_the_endpoint_s_userinfo():
+    client, _session, _sleeper = make_client([FakeResponse()], endpoint='https://user:pa55word@example.com:8443/prefix')
+    assert 'pa55word' not in repr(client) and "'https://***@example.com:8443/prefix'" in repr(client)
+
+
 def test_user_agent_has_the_single_version_constant_matching_the_collection_version():
     client, session, _sleeper = make_client([FakeResponse()])
     client.call('A', 'V', {})
