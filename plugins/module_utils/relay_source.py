@@ -350,16 +350,31 @@ def configs_from_describe_answer(response):
     if 'RelaySourceConfigList' not in result:
         return []
     entries = answer.member(result, 'RelaySourceConfigList', 'Result', list)
-    return [_config_from_answer(answer, entry, path)
-            for path, entry in answer.items(entries, 'Result.RelaySourceConfigList', dict)]
+    configs = []
+    for path, entry in answer.items(entries, 'Result.RelaySourceConfigList', dict):
+        configs.append(_config_from_answer(answer, entry, path))
+        _refuse_repeat(answer, path, [(listed['vhost'], listed['app']) for listed in configs],
+                       'lists %s/%s a second time' % (shown(configs[-1]['vhost']), shown(configs[-1]['app'])))
+    return configs
+
+
+def _refuse_repeat(answer, path, keys, problem):
+    # Everything downstream finds apps and groups by name: of two with the same name one would be planned from and
+    # the other silently kept, dropped or rewritten, so an answer that repeats one is not understood.
+    if keys[-1] in keys[:-1]:
+        answer.fail(path, problem)
 
 
 def _config_from_answer(answer, entry, path):
     vhost = answer.member(entry, 'Vhost', path, str)
     app = answer.member(entry, 'App', path, str)
     details = answer.member(entry, 'GroupDetails', path, list)
-    return config(vhost, app, [_group_from_answer(answer, detail, detail_path)
-                               for detail_path, detail in answer.items(details, path + '.GroupDetails', dict)])
+    groups = []
+    for detail_path, detail in answer.items(details, path + '.GroupDetails', dict):
+        groups.append(_group_from_answer(answer, detail, detail_path))
+        _refuse_repeat(answer, detail_path + '.Group', [group['name'] for group in groups],
+                       'repeats the group name %s' % shown(groups[-1]['name']))
+    return config(vhost, app, groups)
 
 
 def _group_from_answer(answer, detail, path):

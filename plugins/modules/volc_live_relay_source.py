@@ -158,9 +158,9 @@ notes:
     C(InvalidResponse) and the path of the odd field (for example
     C(Result.RelaySourceConfigList[0].GroupDetails[1].Servers)) before any write, whatever O(purge_groups) says,
     because reading it as "nothing configured" could make the next update remove groups. This includes a server whose
-    protocol is not C(rtmp) or C(flv) and a group without a name. Only C(Result) absent or V({}),
-    C(RelaySourceConfigList) absent or V([]), and the API's C(ResourceNotFound) (HTTP 404) mean "nothing
-    configured". C(RelaySourceParams) sent as a string holding a JSON object of strings is decoded.
+    protocol is not C(rtmp) or C(flv), a group without a name, a group name repeated within an app and an app listed
+    twice. Only C(Result) absent or V({}), C(RelaySourceConfigList) absent or V([]), and the API's
+    C(ResourceNotFound) (HTTP 404) mean "nothing configured". C(RelaySourceParams) sent as a string holding a JSON object of strings is decoded.
 seealso:
   - module: volcengine.cloud.volc_live_relay_source_info
   - module: volcengine.cloud.volc_live_relay_sources

@@ -51,9 +51,10 @@ notes:
   - An empty result (no configuration, or the API's C(ResourceNotFound)) is not an error; RV(relay_sources) is then
     an empty list.
   - An answer in a shape the module does not understand (a field of the wrong type, a server with a protocol other
-    than C(rtmp) or C(flv), a group without a name) fails the task with the error code C(InvalidResponse) and the
-    path of the odd field, for example C(Result.RelaySourceConfigList[0].GroupDetails[1].Servers), rather than
-    guess. C(RelaySourceParams) sent as a string holding a JSON object of strings is decoded.
+    than C(rtmp) or C(flv), a group without a name or with the name of another group of its app, an app listed
+    twice) fails the task with the error code C(InvalidResponse) and the path of the odd field, for example
+    C(Result.RelaySourceConfigList[0].GroupDetails[1].Servers), rather than guess. C(RelaySourceParams) sent as a
+    string holding a JSON object of strings is decoded.
   - A vhost-wide configuration (an empty or C(*) app, if the API reports one) is listed as the API returns it;
     M(volcengine.cloud.volc_live_relay_source) cannot manage it because its O(volcengine.cloud.volc_live_relay_source#module:app)
     must be a real app name.
