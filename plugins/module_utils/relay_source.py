@@ -350,30 +350,28 @@ def configs_from_describe_answer(response):
     if 'RelaySourceConfigList' not in result:
         return []
     entries = answer.member(result, 'RelaySourceConfigList', 'Result', list)
-    configs = []
-    for path, entry in answer.items(entries, 'Result.RelaySourceConfigList', dict):
-        configs.append(_config_from_answer(answer, entry, path))
-        _refuse_repeat(answer, path, [(listed['vhost'], listed['app']) for listed in configs],
-                       'lists %s/%s a second time' % (shown(configs[-1]['vhost']), shown(configs[-1]['app'])))
-    return configs
-
-
-def _refuse_repeat(answer, path, keys, problem):
     # Everything downstream finds apps and groups by name: of two with the same name one would be planned from and
     # the other silently kept, dropped or rewritten, so an answer that repeats one is not understood.
-    if keys[-1] in keys[:-1]:
-        answer.fail(path, problem)
+    configs, listed = [], set()
+    for path, entry in answer.items(entries, 'Result.RelaySourceConfigList', dict):
+        configs.append(_config_from_answer(answer, entry, path))
+        key = (configs[-1]['vhost'], configs[-1]['app'])
+        if key in listed:
+            answer.fail(path, 'lists %s/%s a second time' % (shown(key[0]), shown(key[1])))
+        listed.add(key)
+    return configs
 
 
 def _config_from_answer(answer, entry, path):
     vhost = answer.member(entry, 'Vhost', path, str)
     app = answer.member(entry, 'App', path, str)
     details = answer.member(entry, 'GroupDetails', path, list)
-    groups = []
+    groups, names = [], set()
     for detail_path, detail in answer.items(details, path + '.GroupDetails', dict):
         groups.append(_group_from_answer(answer, detail, detail_path))
-        _refuse_repeat(answer, detail_path + '.Group', [group['name'] for group in groups],
-                       'repeats the group name %s' % shown(groups[-1]['name']))
+        if groups[-1]['name'] in names:
+            answer.fail(detail_path + '.Group', 'repeats the group name %s' % shown(groups[-1]['name']))
+        names.add(groups[-1]['name'])
     return config(vhost, app, groups)
 
 
