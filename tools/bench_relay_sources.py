@@ -29,7 +29,6 @@ sys.path.insert(0, TOOLS_DIR)
 import bench_relay_source as single  # noqa: E402  (a sibling script: its playbook runner and emulator helpers)
 from performance_page import measured_on  # noqa: E402
 
-REPO_ROOT = single.REPO_ROOT
 API_RATE = single.API_RATE
 
 

@@ -64,7 +64,7 @@ def test_benchmark_runs_and_reports_the_minimum_calls_and_no_failed_task(tmp_pat
     assert text.count('| ansible-playbook, forks=3 |') == 4 and text.count('| 3 plain processes |') == 2
 
     # what `make bench` does next: docs/performance.md rendered from the results, in the layout of the page committed
-    assert_renders_like_the_committed_page(results, tmp_path)
+    assert_renders_with_signing_like_the_committed_page(results, tmp_path)
 
 
 PAGE = os.path.join(COLLECTION_ROOT, 'docs', 'performance.md')
@@ -84,7 +84,7 @@ def page_sections(text):
     return sections
 
 
-def assert_renders_like_the_committed_page(relay_source_results, tmp_path):
+def assert_renders_with_signing_like_the_committed_page(relay_source_results, tmp_path):
     run = tmp_path / 'run1'
     run.mkdir()
     os.rename(relay_source_results, str(run / 'relay_source.json'))
@@ -92,17 +92,25 @@ def assert_renders_like_the_committed_page(relay_source_results, tmp_path):
                               '-r', '1', '--json', str(run / 'signing.json')],
                              capture_output=True, text=True, timeout=300, check=False, env=dict(os.environ, PYTHONPATH=BUILD_ROOT))
     assert signing.returncode == 0, signing.stdout + signing.stderr
+    fresh = assert_renders_like_the_committed_page(run, tmp_path)[0]
+    assert sorted(fresh) == ['Request signing (tools/bench_signing.py)',
+                             'volc_live_relay_source against the emulator (tools/bench_relay_source.py)']
+    assert len(fresh['volc_live_relay_source against the emulator (tools/bench_relay_source.py)']) == 9
+
+
+def assert_renders_like_the_committed_page(run, tmp_path):
+    """Render docs/performance.md from the benchmark JSON files in ``run`` as `make bench` does; every section
+    rendered must have the rows of the committed page, numbers aside. Returns (its sections, its text)."""
     page = tmp_path / 'performance.md'
     rendered = subprocess.run([sys.executable, os.path.join(COLLECTION_ROOT, 'tools', 'performance_page.py'), str(run),
                                '--output', str(page)], capture_output=True, text=True, check=False)
     assert rendered.returncode == 0, rendered.stdout + rendered.stderr
-    with open(page, encoding='utf-8') as page_file, open(PAGE, encoding='utf-8') as committed_file:
-        fresh, committed = page_sections(page_file.read()), page_sections(committed_file.read())
-    assert sorted(fresh) == ['Request signing (tools/bench_signing.py)',
-                             'volc_live_relay_source against the emulator (tools/bench_relay_source.py)']
-    assert len(fresh['volc_live_relay_source against the emulator (tools/bench_relay_source.py)']) == 9
+    text = page.read_text(encoding='utf-8')
+    with open(PAGE, encoding='utf-8') as committed_file:
+        fresh, committed = page_sections(text), page_sections(committed_file.read())
     for title, rows in fresh.items():
         assert committed.get(title) == rows, 'docs/performance.md has another layout than make bench writes: %s' % title
+    return fresh, text
 
 
 def test_many_app_benchmark_runs_and_renders_its_section(tmp_path):
@@ -124,15 +132,9 @@ def test_many_app_benchmark_runs_and_renders_its_section(tmp_path):
     assert (loop['calls'], loop['failed_tasks'], loop['apps_configured']) == (2 * APPS, 0, APPS)
     assert many['floor'] == 0.0 and loop['floor'] == 1.0  # (7 - 1) // 10 and (12 - 1) // 10 whole seconds
 
-    # its section of docs/performance.md, rendered as `make bench` does, has the committed page's layout
-    page = tmp_path / 'performance.md'
-    rendered = subprocess.run([sys.executable, os.path.join(COLLECTION_ROOT, 'tools', 'performance_page.py'),
-                               str(results.parent), '--output', str(page)], capture_output=True, text=True, check=False)
-    assert rendered.returncode == 0, rendered.stdout + rendered.stderr
-    with open(str(page), encoding='utf-8') as page_file, open(PAGE, encoding='utf-8') as committed_file:
-        fresh, committed = page_sections(page_file.read()), page_sections(committed_file.read())
+    # its section of docs/performance.md, rendered as `make bench` does, has the committed page's layout (the committed
+    # page was measured with 100 apps and 3 repeats: the same rows, numbers aside)
+    fresh, text = assert_renders_like_the_committed_page(results.parent, tmp_path)
     title = 'volc_live_relay_sources: many apps in one task (tools/bench_relay_sources.py)'
     assert list(fresh) == [title] and len(fresh[title]) == 4
-    assert '| the same no-op with `volc_live_relay_source` in a loop (one run) | ' in page.read_text(encoding='utf-8')
-    # the committed page was measured with 100 apps and 3 repeats: the same rows, numbers aside
-    assert committed.get(title) == fresh[title], 'docs/performance.md has another layout than make bench writes: %s' % title
+    assert '| the same no-op with `volc_live_relay_source` in a loop (one run) | ' in text
