@@ -39,7 +39,9 @@ WRITE_ACTIONS = (ACTION_UPDATE, ACTION_DELETE)
 DEMO_ACCESS_KEY = 'AKLTEMULATORDEMO'
 DEMO_SECRET_KEY = 'emulator-demo-secret'
 
-UPDATE_MODES = ('replace', 'merge')
+# What UpdateRelaySourceV3 does with the app's group list (see group_list_after_update): nobody has confirmed which
+# of these the real API does, so a test can run the modules against each.
+UPDATE_MODES = ('replace', 'merge', 'merge_first', 'merge_last')
 EMPTY_DESCRIBE_MODES = ('list', 'missing', 'notfound')
 DESCRIBE_FILTERS = ('exact', 'loose')
 FAULT_KINDS = ('error', 'delay', 'drop', 'drop_after', 'html', 'commonerr', 'raw', 'result')
@@ -58,6 +60,13 @@ HOST_RE = re.compile(r'%s(?:\.%s)*\.?(?::([0-9]{1,5}))?' % (_LABEL, _LABEL), re.
 IPV6_RE = re.compile(r'\[[0-9A-Fa-f:.]+\](?::([0-9]{1,5}))?', re.ASCII)
 BARE_IPV6_RE = re.compile(r'[0-9A-Fa-f]*(?::[0-9A-Fa-f.]*){2,}', re.ASCII)
 MAX_SERVERS = 10
+
+# The fields the model checks, per level, in the order it stores them. Any other key is kept verbatim after them
+# (see _with_unmodelled): BytePlus documents more (RetryTimes, LBType; per group Backup, Weight; per server Host,
+# PullAuth, OutboundConfig, ...), and a client that drops them must be seen to drop them.
+APP_FIELDS = ('Vhost', 'App', 'GroupDetails')
+GROUP_FIELDS = ('Group', 'Servers')
+SERVER_FIELDS = ('RelaySourceDomain', 'RelaySourceProtocol', 'RelaySourceParams')
 
 # Numeric codes of Volcengine's common (gateway) errors, sent as Error.CodeN when known.
 CODE_N = {
@@ -141,19 +150,36 @@ def normalise_state(document):
     """Check the loose shape of a {"RelaySourceConfigList": [...]} document (or of the bare list); return a clean copy.
 
     Used for --state files and set_state: only structure is checked (so odd states, e.g. a vhost-wide config with
-    App "", can be seeded), parameter values are turned into strings.
+    App "", can be seeded), parameter values are turned into strings. Keys the model does not know are kept
+    verbatim after the known ones, at app, group and server level, so a test can seed what the real API stores.
     """
     if isinstance(document, list):
         document = {'RelaySourceConfigList': document}
     _require_type(document, dict, 'state', _state_error)
-    return [collections.OrderedDict([
+    return [_with_unmodelled(collections.OrderedDict([
         ('Vhost', str(config.get('Vhost', ''))),
         ('App', str(config.get('App', ''))),
-        ('GroupDetails', [collections.OrderedDict([
-            ('Group', str(group.get('Group', ''))),
-            ('Servers', [_state_server(server, server_where) for server_where, server in _objects(group, 'Servers', group_where)]),
-        ]) for group_where, group in _objects(config, 'GroupDetails', where)]),
-    ]) for where, config in _objects(document, 'RelaySourceConfigList')]
+        ('GroupDetails', [_state_group(group, group_where) for group_where, group in _objects(config, 'GroupDetails', where)]),
+    ]), config, APP_FIELDS) for where, config in _objects(document, 'RelaySourceConfigList')]
+
+
+def _state_group(group, where):
+    return _with_unmodelled(collections.OrderedDict([
+        ('Group', str(group.get('Group', ''))),
+        ('Servers', [_state_server(server, server_where) for server_where, server in _objects(group, 'Servers', where)]),
+    ]), group, GROUP_FIELDS)
+
+
+def _unmodelled(source, known):
+    """The keys of ``source`` other than ``known``, values copied, in the order received."""
+    return collections.OrderedDict((key, _copy(value)) for key, value in source.items() if key not in known)
+
+
+def _with_unmodelled(clean, source, known):
+    """``clean`` (the checked fields, in the model's order) followed by the other keys of ``source``, verbatim: the
+    real API keeps fields this model does not check, and answers them back."""
+    clean.update(_unmodelled(source, known))
+    return clean
 
 
 def _state_error(message):
@@ -173,11 +199,11 @@ def _objects(container, key, where=None):
 def _state_server(server, where):
     params = server.get('RelaySourceParams') or {}
     _require_type(params, dict, where + '.RelaySourceParams', _state_error)
-    return collections.OrderedDict([
+    return _with_unmodelled(collections.OrderedDict([
         ('RelaySourceDomain', str(server.get('RelaySourceDomain', ''))),
         ('RelaySourceProtocol', str(server.get('RelaySourceProtocol', ''))),
         ('RelaySourceParams', dict((str(k), _stringify(v)) for k, v in params.items())),
-    ])
+    ]), server, SERVER_FIELDS)
 
 
 def _stringify(value):
@@ -252,6 +278,8 @@ def validate_app(body, required=True):
 
 
 def validate_group_details(body):
+    """The checked GroupDetails of an Update ``body``; each group and server also keeps the keys the model does not
+    check, verbatim after the checked ones (a sent group is stored exactly as sent)."""
     clean = []
     seen = set()
     for group_index, group in enumerate(_required_array(body, 'GroupDetails')):
@@ -264,8 +292,9 @@ def validate_group_details(body):
         servers = _required_array(group, 'Servers', where)
         if len(servers) > MAX_SERVERS:
             raise invalid_param('%s.Servers has %d entries; at most %d origin addresses are allowed' % (where, len(servers), MAX_SERVERS))
-        clean.append(collections.OrderedDict([('Group', name), ('Servers', [
-            _validate_server(server, '%s.Servers[%d]' % (where, server_index)) for server_index, server in enumerate(servers)])]))
+        clean.append(_with_unmodelled(collections.OrderedDict([('Group', name), ('Servers', [
+            _validate_server(server, '%s.Servers[%d]' % (where, server_index)) for server_index, server in enumerate(servers)])]),
+            group, GROUP_FIELDS))
     return clean
 
 
@@ -283,7 +312,42 @@ def _validate_server(server, where):
     for key, value in params.items():
         if not isinstance(value, str):
             raise bind_error('%s.RelaySourceParams[%r] must be a string' % (where, key))
-    return collections.OrderedDict([('RelaySourceDomain', domain), ('RelaySourceProtocol', protocol), ('RelaySourceParams', dict(params))])
+    return _with_unmodelled(collections.OrderedDict([('RelaySourceDomain', domain), ('RelaySourceProtocol', protocol),
+                                                     ('RelaySourceParams', dict(params))]), server, SERVER_FIELDS)
+
+
+def _upsert_in_place(stored, sent):
+    """merge: a sent group replaces the stored one of its name where it stands; new ones are appended in the order
+    sent; the others stay."""
+    groups = list(stored)
+    for group in sent:
+        for index, existing in enumerate(groups):
+            if existing['Group'] == group['Group']:
+                groups[index] = group
+                break
+        else:
+            groups.append(group)
+    return groups
+
+
+def _not_sent(stored, sent):
+    names = set(group['Group'] for group in sent)
+    return [group for group in stored if group['Group'] not in names]
+
+
+# The app's group list after an Update, per update mode: (the stored groups, the validated groups sent) -> the new
+# list. Each keeps every group it was sent, with the sent content; they differ in the order and in what they keep.
+GROUP_LIST_AFTER_UPDATE = {
+    'replace': lambda stored, sent: list(sent),
+    'merge': _upsert_in_place,
+    'merge_first': lambda stored, sent: list(sent) + _not_sent(stored, sent),
+    'merge_last': lambda stored, sent: _not_sent(stored, sent) + list(sent),
+}
+
+
+def group_list_after_update(mode, stored, sent):
+    """What UpdateRelaySourceV3 leaves as the app's group list under ``mode`` (one of UPDATE_MODES)."""
+    return GROUP_LIST_AFTER_UPDATE[mode](stored, sent)
 
 
 def _copy(value):
@@ -586,7 +650,7 @@ class LiveAPIModel(object):
         entry = {
             'seq': None, 'time': time.time(), 'action': action, 'version': version, 'body': logged_body,
             'access_key': access_key, 'signature_valid': False, 'http_status': None, 'error_code': None,
-            'request_id': None, 'fault': None,
+            'request_id': None, 'fault': None, 'applied_time': None,
         }
         self.record(entry)
         self.update_entry(entry, request_id=self.new_request_id(entry['seq']))
@@ -661,13 +725,17 @@ class LiveAPIModel(object):
     # -- actions -----------------------------------------------------------------------------------------
 
     def run_action(self, action, body, entry=None):
-        """Run a validated action on the state; returns its Result (None for writes). With the setting
-        log_state_after, the log ``entry`` of a write gets ``state_after``, the configurations it left."""
+        """Run a validated action on the state; returns its Result (None for writes). The log ``entry`` of a write
+        the model applied gets ``applied_time`` (time.time() once applied, even when it left the state as it was; later
+        than its arrival ``time`` for a held request), and with the setting log_state_after ``state_after``, the
+        configurations it left."""
         handler = {ACTION_UPDATE: self.update, ACTION_DESCRIBE: self.describe, ACTION_DELETE: self.delete}[action]
         with self.lock:
             result = handler(body)
-            if entry is not None and action in WRITE_ACTIONS and self.settings['log_state_after']:
-                entry['state_after'] = _copy(self.configs)
+            if entry is not None and action in WRITE_ACTIONS:
+                entry['applied_time'] = time.time()
+                if self.settings['log_state_after']:
+                    entry['state_after'] = _copy(self.configs)
         return result
 
     def _find(self, vhost, app):
@@ -677,24 +745,21 @@ class LiveAPIModel(object):
         return None
 
     def update(self, body):
+        """Store the groups sent per the update mode. The app's unmodelled fields become exactly those sent, in
+        every mode: a client must send them back to keep them (the harshest reading of an undocumented rule)."""
         vhost = validate_vhost(body)
         app = validate_app(body)
         groups = validate_group_details(body)
+        app_fields = _unmodelled(body, APP_FIELDS)
         with self.lock:
             config = self._find(vhost, app)
             if config is None:
                 config = collections.OrderedDict([('Vhost', vhost), ('App', app), ('GroupDetails', [])])
                 self.configs.append(config)
-            if self.settings['update_mode'] == 'replace':
-                config['GroupDetails'] = groups
-            else:
-                for group in groups:
-                    for index, existing in enumerate(config['GroupDetails']):
-                        if existing['Group'] == group['Group']:
-                            config['GroupDetails'][index] = group
-                            break
-                    else:
-                        config['GroupDetails'].append(group)
+            config['GroupDetails'] = group_list_after_update(self.settings['update_mode'], config['GroupDetails'], groups)
+            for key in [key for key in config if key not in APP_FIELDS]:
+                del config[key]
+            config.update(app_fields)
             self.persist()
         return None
 

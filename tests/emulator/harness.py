@@ -94,6 +94,7 @@ def _generate_certificate_cryptography(cert_path, key_path):
 class Emulator(object):
     """Context manager running live_emulator.py on 127.0.0.1 with a free port.
 
+    ``update_mode``: one of api_model.UPDATE_MODES (``--update-mode``; the setting of the same name changes it later).
     ``latency``: seconds every API answer is held (``--latency``; the setting of the same name changes it later).
 
     credentials: None (the demo key), a list of {"access_key", "secret_key", "session_token"} dicts, or a

@@ -236,8 +236,10 @@ def build_parser():
     parser.add_argument('--state', help='JSON file {"RelaySourceConfigList": [...]} loaded at start and rewritten after each change')
     parser.add_argument('--credentials', help='JSON file {"keys": [{"access_key", "secret_key", "session_token"}]}')
     parser.add_argument('--update-mode', choices=api_model.UPDATE_MODES, default='replace',
-                        help='what UpdateRelaySourceV3 does: replace the app\'s group list, or merge (upsert) the groups sent '
-                             '(default: %(default)s)')
+                        help='what UpdateRelaySourceV3 does with the app\'s group list: replace = it becomes the groups sent; '
+                             'the upserts (groups not sent stay, a sent group replaces the stored one of its name): merge = '
+                             'in place, new ones appended; merge_first = the sent groups first, in the order sent, then the others; '
+                             'merge_last = the others first, then the sent groups (default: %(default)s)')
     parser.add_argument('--rate-limit', type=float, default=10.0,
                         help='requests/second per access key (burst the same); 0 disables (default: %(default)s)')
     parser.add_argument('--empty-describe', choices=api_model.EMPTY_DESCRIBE_MODES, default='list',

@@ -8,6 +8,7 @@ __metaclass__ = type
 import datetime
 import json
 import re
+import threading
 import time
 from collections import OrderedDict
 
@@ -467,6 +468,63 @@ def test_delay_fault_times_out_a_client_but_the_write_still_happens(emu, client)
     assert group_names(emu) == ['g']
 
 
+def test_delayed_write_applies_late_while_other_requests_are_answered(emu, client):
+    """The emulator is threaded: a write held by a delay fault takes effect when the delay ends, after requests that
+    arrived later were answered; so a late write can undo a later one, and the log tells arrival from effect."""
+    emu.inject_fault(kind='delay', delay=1.5, actions=[UPDATE])
+    late = {}
+    writer = threading.Thread(target=lambda: late.update(reply=SDKClient(emu).update(VHOST, 'live', [group('late')])))
+    writer.start()
+    try:
+        deadline = time.monotonic() + 5
+        while not emu.requests() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        started = time.monotonic()
+        assert client.describe(VHOST).json['Result'] == {'RelaySourceConfigList': []}, 'held: not applied yet'
+        assert client.update(VHOST, 'live', [group('early')]).status == 200
+        assert time.monotonic() - started < 1.0, 'answered while the delayed write is held'
+        assert group_names(emu) == ['early']
+    finally:
+        writer.join(10)
+    assert late['reply'].status == 200
+    assert group_names(emu) == ['late'], 'the held write took effect last, over the later one'
+    held, read, other = emu.requests()
+    assert (held['fault'], read['fault'], other['fault']) == ('delay', None, None)
+    assert held['applied_time'] - held['time'] >= 1.5, 'applied a delay after its arrival'
+    assert held['time'] < read['time'] < other['applied_time'] < held['applied_time']
+    assert read['applied_time'] is None, 'a read changes nothing'
+
+
+def test_applied_time_is_set_by_writes_the_model_applied_only():
+    model = api_model.LiveAPIModel(rate_limit=0)
+    body = json.dumps({'Vhost': VHOST, 'App': 'live', 'GroupDetails': [group('a')]})
+    model.add_fault({'kind': 'error', 'actions': [UPDATE]})
+    model.add_fault({'kind': 'commonerr', 'apply': True, 'actions': [UPDATE]})
+    model.add_fault({'kind': 'drop_after', 'actions': [DELETE]})
+    model.answer(UPDATE, '2023-01-01', body)
+    model.answer(UPDATE, '2023-01-01', body)
+    model.answer(DESCRIBE, '2023-01-01', json.dumps({'Vhost': VHOST}))
+    model.answer(DELETE, '2023-01-01', json.dumps({'Vhost': VHOST, 'App': 'nope'}))
+    model.answer(UPDATE, '2023-01-01', json.dumps({'Vhost': VHOST, 'App': 'live', 'GroupDetails': []}))
+    model.answer(DELETE, '2023-01-01', json.dumps({'Vhost': VHOST, 'App': 'live'}))
+    log = model.requests()
+    applied = [entry['applied_time'] is not None for entry in log]
+    assert applied == [False, True, False, False, False, True], [(e['action'], e['fault'], e['error_code']) for e in log]
+    assert all(entry['time'] <= entry['applied_time'] for entry in log if entry['applied_time'] is not None)
+
+
+def test_a_delay_fault_holds_the_write_before_the_model_applies_it():
+    seen = []
+    model = api_model.LiveAPIModel(rate_limit=0, sleep=lambda seconds: seen.append((seconds, model.state_document(), model.requests())))
+    model.add_fault({'kind': 'delay', 'delay': 2.5, 'actions': [UPDATE]})
+    reply = model.answer(UPDATE, '2023-01-01', json.dumps({'Vhost': VHOST, 'App': 'live', 'GroupDetails': [group('a')]}))
+    assert len(seen) == 1, 'slept once'
+    seconds, state_while_held, log_while_held = seen[0]
+    assert (seconds, state_while_held, reply.waited) == (2.5, {'RelaySourceConfigList': []}, 2.5)
+    assert [(entry['fault'], entry['applied_time']) for entry in log_while_held] == [('delay', None)]
+    assert model.requests()[0]['applied_time'] is not None and model.state_document()['RelaySourceConfigList'][0]['App'] == 'live'
+
+
 def test_drop_fault_closes_the_connection(emu, client):
     emu.inject_fault(kind='drop')
     with pytest.raises(requests.exceptions.ConnectionError):
@@ -476,7 +534,7 @@ def test_drop_fault_closes_the_connection(emu, client):
     assert entry['fault'] == 'drop' and entry['http_status'] is None and entry['signature_valid'] is True
 
 
-@pytest.mark.parametrize('update_mode', ['replace', 'merge'])
+@pytest.mark.parametrize('update_mode', api_model.UPDATE_MODES)
 def test_drop_after_fault_applies_the_write_then_closes_the_connection(emu, client, update_mode):
     emu.settings(update_mode=update_mode)
     emu.set_state([{'Vhost': VHOST, 'App': 'live', 'GroupDetails': [group('a'), group('b')]}])
@@ -492,7 +550,7 @@ def test_drop_after_fault_applies_the_write_then_closes_the_connection(emu, clie
     emu.inject_fault(kind='drop_after', actions=[UPDATE])
     with pytest.raises(requests.exceptions.ConnectionError):
         client.update(VHOST, 'live', [group('c')])
-    assert group_names(emu) == {'replace': ['c'], 'merge': ['a', 'c']}[update_mode]
+    assert group_names(emu) == {'replace': ['c'], 'merge': ['a', 'c'], 'merge_first': ['c', 'a'], 'merge_last': ['a', 'c']}[update_mode]
 
 
 def test_drop_after_fault_on_a_refused_write_logs_the_error_and_still_sends_no_answer(emu, client):
