@@ -23,7 +23,7 @@ help:
 	@echo "make test         every check: units, integration, sanity (ansible-core 2.16 to 2.21), lint, build"
 	@echo "make units | integration | sanity | lint | build   one group of those checks, output streamed"
 	@echo "make sanity-2.17  ansible-test sanity with one ansible-core (2.16 to 2.21; devel on GitHub only)"
-	@echo "make bench        run tools/bench_*.py and regenerate docs/performance.md"
+	@echo "make bench        run tools/bench_*.py, regenerate docs/performance.md and the calls-per-change table"
 	@echo "make venv         create/update the venvs make test uses (instant when current)"
 	@echo "make clean        remove build/ and tests/output/ (keeps the venvs and .nox/)"
 
@@ -60,6 +60,7 @@ bench:
 		done; \
 	done; \
 	if [ $$status -eq 0 ]; then $(VENV_PYTHON) tools/performance_page.py build/bench/run*; else exit $$status; fi
+	@PYTHONPATH=build $(VENV_PYTHON) tools/calls_per_change.py --write
 
 clean:
 	rm -rf build tests/output

@@ -2,8 +2,11 @@
 """Benchmark volc_live_relay_source against the local emulator and write a report.
 
 Measures, in one run on this controller:
-  1. API calls per scenario (no-op, create, change in place, add, remove, purge, reorders, replace all, deletes),
-     under both update semantics the emulator offers (replace and upsert);
+  1. API calls per case of tools/calls_per_change.py (CASES: no change, create, change in place, add, remove,
+     rename, reorders, replace all, deletes), through ansible-playbook under each update behaviour of
+     UpdateRelaySourceV3 the emulator offers (api_model.UPDATE_MODES: replace, merge, merge_first, merge_last),
+     each from its own seeded state; they must equal calls_per_change.table(), the same count made in-process
+     (the table of the module notes and the user guide), or the bench stops with exit status 1 and the difference;
   2. per-task overhead: N no-op relay-source task runs next to N ansible.builtin.ping runs;
   3. module start-up cost: CPU seconds of one module process (relay no-op next to ping), and what the
      imports cost;
@@ -35,6 +38,7 @@ import time
 TOOLS_DIR = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, TOOLS_DIR)
 import assemble_collection  # noqa: E402  (a sibling script, not a package)
+import calls_per_change  # noqa: E402  (a sibling script: the cases, and the table of calls the documents show)
 from performance_page import measured_on  # noqa: E402
 
 REPO_ROOT = assemble_collection.REPO_ROOT
@@ -45,18 +49,21 @@ API_RATE = 10.0  # requests/second per account: what the emulator enforces and t
 API_BOUND_RATE = 5.0
 
 
-# The emulator harness and the integration tests' scenario builders, from the assembled collection (load_test_helpers).
-harness = scenarios = None
+# The emulator harness, its API model and the integration tests' scenario builders, from the assembled collection
+# (load_test_helpers).
+harness = scenarios = api_model = None
 
 
 def load_test_helpers(build_root):
-    """Import tests/emulator/harness.py and tests/e2e/scenarios.py from the collection assembled under
-    ``build_root``: tools/ is no part of the collection's packages, so it reaches them through sys.path."""
-    global harness, scenarios
+    """Import tests/emulator/harness.py, tests/emulator/api_model.py and tests/e2e/scenarios.py from the collection
+    assembled under ``build_root``: tools/ is no part of the collection's packages, so it reaches them through
+    sys.path (as calls_per_change.table() reaches the collection's writer)."""
+    global harness, scenarios, api_model
     sys.path.insert(0, build_root)
     from ansible_collections.volcengine.cloud.tests.emulator import harness as emulator_harness
+    from ansible_collections.volcengine.cloud.tests.emulator import api_model as emulator_model
     from ansible_collections.volcengine.cloud.tests.e2e import scenarios as scenario_builders
-    harness, scenarios = emulator_harness, scenario_builders
+    harness, scenarios, api_model = emulator_harness, scenario_builders, emulator_model
 
 
 def write_playbook(directory, name, tasks, hosts='localhost'):
@@ -118,50 +125,64 @@ def recap_count(completed, field):
     return total
 
 
-def letter_groups(names):
-    """One group per letter, each pulling from <letter>.example.org."""
-    return [scenarios.group(name, name.lower() + '.example.org') for name in names]
+def behaviours():
+    """The update behaviours to measure: every one the emulator offers (api_model.UPDATE_MODES), which must be the
+    ones calls_per_change computes its table for."""
+    if tuple(api_model.UPDATE_MODES) != tuple(calls_per_change.BEHAVIOURS):
+        raise RuntimeError('the emulator offers the update modes %s, tools/calls_per_change.py computes %s: make them '
+                           'the same' % (', '.join(api_model.UPDATE_MODES), ', '.join(calls_per_change.BEHAVIOURS)))
+    return tuple(api_model.UPDATE_MODES)
 
 
-def api_call_scenarios():
-    """(scenario, groups the app holds first (letters), the task): every kind of change whose API calls the
-    module's notes and the guide document."""
-    task, group = scenarios.relay_task, scenarios.group
-    return [
-        ('no-op', 'AB', task(groups=letter_groups('AB'))),
-        ('create (2 groups)', '', task(groups=letter_groups('AB'))),
-        ('change a group in place', 'AB', task(groups=[group('A', 'a.example.org', 'a2.example.org')] + letter_groups('B'))),
-        ('add a group at the end', 'A', task(groups=letter_groups('AB'))),
-        ('remove the last group', 'AB', task(groups=letter_groups('A'))),
-        ('purge a group in the middle (A, X, B to A, B)', 'AXB', task(groups=letter_groups('AB'))),
-        ('reorder (A, B to B, A)', 'AB', task(groups=letter_groups('BA'))),
-        ('reorder and drop (A, B, C to C, A)', 'ABC', task(groups=letter_groups('CA'))),
-        ('insert a group first (A, B to C, A, B)', 'AB', task(groups=letter_groups('CAB'))),
-        ('replace every group (A, B to C)', 'AB', task(groups=letter_groups('C'))),
-        ('delete one group (state=absent)', 'AB', task(groups=[{'name': 'B'}], state='absent')),
-        ('delete the app (state=absent)', 'AB', task(state='absent')),
-    ]
-
-
-UPDATE_MODES = (('replace', 'replace'), ('merge', 'upsert'))  # (emulator --update-mode, what the docs call it)
+def request_text(entry):
+    """One logged request, short: ``Describe``, ``Update A, B`` (the groups sent), ``Delete X`` or ``Delete (app)``."""
+    action, body = entry['action'], entry.get('body')
+    short = action[:-len('RelaySourceV3')] if action.endswith('RelaySourceV3') else action
+    body = body if isinstance(body, dict) else {}
+    if short == 'Update':
+        return 'Update ' + ', '.join(str(detail.get('Group')) for detail in body.get('GroupDetails') or []
+                                     if isinstance(detail, dict))
+    if short == 'Delete':
+        return 'Delete ' + (str(body['Group']) if 'Group' in body else '(app)')
+    return short
 
 
 def measure_api_calls(emulator, workdir):
-    """API calls of each scenario under each update semantics the emulator offers, each from its own seeded state."""
+    """The API calls of each case of calls_per_change.CASES under each update behaviour, through ansible-playbook,
+    each from its own seeded state (the groups calls_per_change.letters(start) gives)."""
     rows = []
-    for name, seeded, task in api_call_scenarios():
-        row = {'scenario': name}
-        for mode, semantics in UPDATE_MODES:
-            emulator.settings(update_mode=mode)
-            emulator.set_state([scenarios.api_config('live', letter_groups(seeded))] if seeded else [])
+    for name, start, arguments in calls_per_change.CASES:
+        row = {'scenario': name, 'start': start}
+        task = scenarios.relay_task(**arguments)
+        for behaviour in behaviours():
+            emulator.settings(update_mode=behaviour)
+            emulator.set_state([scenarios.api_config('live', calls_per_change.letters(start))] if start else [])
             emulator.clear_requests()
             _elapsed, completed = run_playbook(write_playbook(workdir, 'calls', [task]), emulator, workdir)
-            actions = [entry['action'] for entry in emulator.requests()]
-            row[semantics] = {'calls': len(actions), 'actions': ', '.join(actions),
+            log = emulator.requests()
+            row[behaviour] = {'calls': len(log), 'actions': ', '.join(entry['action'] for entry in log),
+                              'requests': '; '.join(request_text(entry) for entry in log),
                               'changed': recap_count(completed, 'changed'), 'failed': recap_count(completed, 'failed')}
         rows.append(row)
     emulator.settings(update_mode='replace')
     return rows
+
+
+def calls_differences(calls, computed):
+    """Where the calls measured through ansible-playbook differ from calls_per_change.table() (``computed``), or a
+    task failed: a line per case and behaviour, [] when they agree."""
+    expected = dict(computed)
+    differences = []
+    if [row['scenario'] for row in calls] != [name for name, _counts in computed]:
+        differences.append('cases measured %s, computed %s' % ([row['scenario'] for row in calls], [name for name, _ in computed]))
+    for row in calls:
+        for behaviour, want in zip(calls_per_change.BEHAVIOURS, expected.get(row['scenario'], [])):
+            got = row[behaviour]
+            if got['calls'] != want or got['failed']:
+                differences.append('%s, %s: %d calls through ansible-playbook (%s), %d computed in-process%s' % (
+                    row['scenario'], behaviour, got['calls'], got['requests'], want,
+                    ', %d failed task' % got['failed'] if got['failed'] else ''))
+    return differences
 
 
 NOOP_GROUPS = [{'name': 'primary', 'servers': [{'domain': 'origin-a.example.org'}]}]
@@ -255,11 +276,12 @@ def measure_startup(emulator, workdir, samples):
         'ping': {'name': 'Ping', 'ansible.builtin.ping': {}},
         'relay': scenarios.relay_task(groups=NOOP_GROUPS),
     }, samples)
+    # the module itself last: it imports every module_utils file it needs (the relay-source ones are split by role)
     imports = import_cpu_seconds([
         'import ansible.module_utils.basic',
         'import requests',
         'import ansible_collections.volcengine.cloud.plugins.module_utils.module_support',
-        'import ansible_collections.volcengine.cloud.plugins.module_utils.relay_source',
+        'import ansible_collections.volcengine.cloud.plugins.modules.volc_live_relay_source',
     ], samples)
     return {'samples': samples, 'ping': processes['ping'], 'relay': processes['relay'], 'basic': imports[0], 'requests': imports[1],
             'collection': imports[2] + imports[3], 'compile': compile_cpu_seconds(samples)}
@@ -307,7 +329,7 @@ def measure_controller_floor(workdir, apps, forks):
 def client_worker(spec):
     """One of the plain processes of measure_client_throughput: Describe then Update for each of its apps."""
     sys.path.insert(0, spec['build_root'])
-    from ansible_collections.volcengine.cloud.plugins.module_utils import relay_source
+    from ansible_collections.volcengine.cloud.plugins.module_utils import relay_source_api
     from ansible_collections.volcengine.cloud.plugins.module_utils.client import VolcengineClient
     from ansible_collections.volcengine.cloud.plugins.module_utils.rate_limit import HostRateLimiter
 
@@ -316,9 +338,9 @@ def client_worker(spec):
                               rate_limiter=limiter)
     time.sleep(max(0.0, spec['start_at'] - time.time()))
     for app in spec['apps']:
-        relay_source.describe_app(client, spec['vhost'], app)
-        relay_source.update(client, spec['vhost'], app, [{'name': 'primary', 'servers': [
-            {'domain': app + '-origin.example.org', 'protocol': 'rtmp', 'params': {}}]}])
+        relay_source_api.read_app(client, spec['vhost'], app)
+        relay_source_api.send_write(client, relay_source_api.ACTION_UPDATE, relay_source_api.update_body(
+            spec['vhost'], app, [{'name': 'primary', 'servers': [{'domain': app + '-origin.example.org'}]}]))
     print(json.dumps({'finished_at': time.time()}))
 
 
@@ -371,14 +393,25 @@ def render_report(calls, overhead, startup, throughput, controller_floor):
     lines = ['# volc_live_relay_source benchmark', '',
              'Controller: %s, Python %s, %d cores. Emulator on 127.0.0.1, on the same cores.' % (
                  sys.platform, sys.version.split()[0], cores), '',
-             '## API calls per scenario', '',
-             'Each scenario starts from its own seeded state, once with the emulator replacing the group list on '
-             'update and once upserting (`--update-mode replace|merge`).', '',
-             '| scenario | calls (replace) | calls (upsert) | changed | actions (replace) | actions (upsert) |',
-             '|---|---|---|---|---|---|']
-    lines += ['| %s | %d | %d | %d | %s | %s |' % (
-        row['scenario'], row['replace']['calls'], row['upsert']['calls'], row['replace']['changed'],
-        row['replace']['actions'], row['upsert']['actions']) for row in calls]
+             '## API calls per case', '',
+             'The cases of `tools/calls_per_change.py`, each run through ansible-playbook from its own seeded state '
+             'under each update behaviour of UpdateRelaySourceV3 the emulator offers (`--update-mode %s`). The calls, '
+             'the first read included, equal what `tools/calls_per_change.py` computes in-process for the module notes '
+             'and the user guide (the bench stops otherwise). Changed: the play recap\'s `changed` count, the same '
+             'under every behaviour.' % '|'.join(calls_per_change.BEHAVIOURS), '',
+             '| case | app holds first | %s | changed |' % ' | '.join('calls: %s' % behaviour for behaviour in calls_per_change.BEHAVIOURS),
+             '|---|---|%s---|' % ('---|' * len(calls_per_change.BEHAVIOURS))]
+    lines += ['| %s | %s | %s | %s |' % (
+        row['scenario'], ', '.join(row['start']) or '(nothing)',
+        ' | '.join('%d' % row[behaviour]['calls'] for behaviour in calls_per_change.BEHAVIOURS),
+        ' / '.join(sorted({'%d' % row[behaviour]['changed'] for behaviour in calls_per_change.BEHAVIOURS})))
+        for row in calls]
+    lines += ['', '### Requests per case and behaviour', '',
+              'In order, as the emulator logged them: `Update` with the groups it sent, `Delete` with the group it '
+              'named (`(app)`: the whole app).', '',
+              '| case | behaviour | calls | requests |', '|---|---|---|---|']
+    lines += ['| %s | %s | %d | %s |' % (row['scenario'], behaviour, row[behaviour]['calls'], row[behaviour]['requests'])
+              for row in calls for behaviour in calls_per_change.BEHAVIOURS]
     lines += ['', '## Per-task overhead (%d task runs each)' % overhead['runs'], '',
               '| what | seconds |', '|---|---|',
               '| ansible-playbook start-up (empty play) | %.2f |' % overhead['playbook_start'],
@@ -394,7 +427,7 @@ def render_report(calls, overhead, startup, throughput, controller_floor):
               '| volc_live_relay_source no-op (one Describe call), AnsiballZ process | %.3f |' % startup['relay'],
               '| import ansible.module_utils.basic (both modules) | %.3f |' % startup['basic'],
               '| import requests (relay only) | %.3f |' % startup['requests'],
-              '| import the collection\'s module_utils (relay only) | %.3f |' % startup['collection'],
+              '| import the collection\'s module and its module_utils (relay only) | %.3f |' % startup['collection'],
               '| compile the collection\'s files (relay only, every AnsiballZ run) | %.3f |' % startup['compile'],
               '', '## Throughput under the API\'s rate limit', '',
               'Each ansible-playbook row at %g requests/second is the median of %d runs (wall range in brackets), '
@@ -424,22 +457,15 @@ def render_report(calls, overhead, startup, throughput, controller_floor):
 def summary(calls, overhead, startup, throughput, controller_floor, apps, forks):
     """The rows of docs/performance.md (tools/performance_page.py renders them, with ranges across runs): each a
     label, a format and the values it formats."""
-    replace_calls = {row['scenario']: row['replace']['calls'] for row in calls}
-    upsert_calls = {row['scenario']: row['upsert']['calls'] for row in calls}
-    reorder = 'reorder (A, B to B, A)'
     off, on, bound_off, bound_on, plain_off, plain_on = throughput
     return {
         'title': 'volc_live_relay_source against the emulator (tools/bench_relay_source.py)',
         'measured': measured_on(),
         'rows': [
-            {'what': 'API calls: no-op / create / change a group in place / purge a group / delete the app',
-             'result': '{:d} / {:d} / {:d} / {:d} / {:d}',
-             'values': [replace_calls[name] for name in ('no-op', 'create (2 groups)', 'change a group in place',
-                                                         'purge a group in the middle (A, X, B to A, B)',
-                                                         'delete the app (state=absent)')]},
-            {'what': 'API calls of a reorder `A, B` to `B, A`, API replacing / upserting on update (every case: the user '
-                     'guide\'s behaviour notes)',
-             'result': '{:d} / {:d}', 'values': [replace_calls[reorder], upsert_calls[reorder]]},
+            {'what': 'API calls: %s (%s)' % (row['scenario'], ' / '.join(calls_per_change.BEHAVIOURS)),
+             'result': ' / '.join(['{:d}'] * len(calls_per_change.BEHAVIOURS)),
+             'values': [row[behaviour]['calls'] for behaviour in calls_per_change.BEHAVIOURS]} for row in calls
+        ] + [
             {'what': 'per-task time, no-op relay-source task vs `ansible.builtin.ping`',
              'result': '{:.2f} s vs {:.2f} s ({:.1f}\u00d7)',
              'values': [overhead['relay_noop_per_task'], overhead['ping_per_task'], overhead['ratio']]},
@@ -475,8 +501,14 @@ def summary(calls, overhead, startup, throughput, controller_floor, apps, forks)
             'bound by the controller, which starts a module process per task, not by the API; at the lower API limit '
             'it is bound by the API, less the few seconds every run needs to start its module processes. More cores '
             'or more apps per run bring it closer to the ceiling.',
-            'The full report of a run, with every scenario\'s calls and actions under both update semantics, the '
-            'start-up costs and the CPU figures, is in `bench/results/relay_source.md` after `make bench`.',
+            'API calls: each case of `tools/calls_per_change.py` run through `ansible-playbook` from its own seeded '
+            'state, under the update behaviours of UpdateRelaySourceV3 the emulator offers (replace: the group list '
+            'becomes the one sent; merge: an upsert that changes a sent group where it stands and appends new ones; '
+            'merge_first / merge_last: an upsert that puts the sent groups first / last), the first read included. '
+            'They equal the table in the module notes and the user guide, which `tools/calls_per_change.py` computes '
+            'in-process; the bench stops when they differ.',
+            'The full report of a run, with every case\'s requests under each update behaviour, the start-up costs and '
+            'the CPU figures, is in `bench/results/relay_source.md` after `make bench`.',
         ],
     }
 
@@ -507,6 +539,12 @@ def main():
     with tempfile.TemporaryDirectory(prefix='volcengine-bench-') as workdir:
         with harness.Emulator(update_mode='replace', rate_limit=0) as emulator:
             calls = measure_api_calls(emulator, workdir)
+            differences = calls_differences(calls, calls_per_change.table())
+            if differences:
+                print('bench_relay_source: the API calls measured through ansible-playbook differ from '
+                      'tools/calls_per_change.py\'s in-process count (the table of the module notes and the guide):\n  '
+                      + '\n  '.join(differences), file=sys.stderr)
+                return 1
             overhead = measure_overhead(emulator, workdir, args.runs)
             startup = measure_startup(emulator, workdir, args.samples)
         runs = {'off': [], 'on': [], 'ping': []}

@@ -10,10 +10,11 @@ Without --config, for each update mode the real API might have (replace, then me
 (tests/emulator/harness.py) at the API's 10 requests/second, seeded with an app that is not the targets' own,
 writes tests/integration/integration_config.yml into the assembled copy with the emulator's URL and demo key,
 runs `ansible-test integration --local` there through tools/ansible_test_offline.py, and then checks the
-emulator: every write named an app of the test prefix in the test vhost, and the targets left the state exactly
-as they found it (their cleanup removed everything they created).  With --config it copies FILE into the
-assembled copy instead (docs/testing.md) and runs the targets once.  Either way the configuration is removed
-afterwards.  --collection runs the targets of another copy of the collection (an installed one: the artifact
+emulator: every write named an app of a test run (the test prefix, a six-character run id, "-") in the test
+vhost, and the targets left the state exactly as they found it (their cleanup removed everything they created).
+With --config it copies FILE into the assembled copy instead (docs/testing.md) and runs the targets once.  Either
+way the configuration (it holds credentials) is created readable by its owner only, mode 0600 from the start, and
+removed afterwards.  --collection runs the targets of another copy of the collection (an installed one: the artifact
 test does) instead of assembling build/.
 
 It fails loudly, never skips: a module without a target, a target ansible-test did not run, or a run that
@@ -45,6 +46,9 @@ EMULATOR_RATE_LIMIT = 10  # the real API's requests per second per account
 
 TEST_VHOST = "ansible-test.example.com"
 TEST_APP_PREFIX = "ansibletest-"
+# The app names of a test run, as setup_volcengine makes them (volcengine_test_run_pattern): the prefix, the run id
+# (six of a-z 0-9), "-". An app that merely starts with the prefix ("ansibletest-production") is not a test app.
+TEST_RUN_APP = re.compile(re.escape(TEST_APP_PREFIX) + r"[a-z0-9]{6}-")
 # Seeded before the targets run and expected unchanged afterwards: an app of another vhost, which the targets must
 # leave alone.
 SEED_SERVER = {"RelaySourceDomain": "origin.example.org", "RelaySourceProtocol": "rtmp", "RelaySourceParams": {}}
@@ -61,12 +65,26 @@ def missing_targets(collection):
     return [name for name in module_names(collection) if not os.path.isdir(os.path.join(collection, TARGETS_PATH, name))]
 
 
+def create_private_file(path):
+    """A new file at ``path`` opened for writing (text, UTF-8), created with mode 0600: it holds credentials, so it is
+    never readable by others, not even between its creation and a chmod. A file left there (by a run that was
+    killed) is removed first; a symbolic link or anything else that appears there meanwhile makes it fail (O_EXCL)."""
+    if os.path.lexists(path):
+        os.remove(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags, 0o600)
+    try:
+        os.fchmod(descriptor, 0o600)  # the umask may only have narrowed it; make it exactly 0600
+        return os.fdopen(descriptor, "w", encoding="utf-8")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
 def write_config(collection, variables):
-    path = os.path.join(collection, CONFIG_PATH)
-    with open(path, "w", encoding="utf-8") as config_file:
+    with create_private_file(os.path.join(collection, CONFIG_PATH)) as config_file:
         config_file.write("# written by tools/run_integration_targets.py\n")
         yaml.safe_dump(variables, config_file, default_flow_style=False)
-    os.chmod(path, 0o600)
 
 
 def emulator_config(emulator):
@@ -109,7 +127,7 @@ def emulator_problems(emulator, seeded):
     problems = []
     for request in emulator.write_requests():
         body = request["body"] if isinstance(request["body"], dict) else {}
-        if body.get("Vhost") != TEST_VHOST or not str(body.get("App", "")).startswith(TEST_APP_PREFIX):
+        if body.get("Vhost") != TEST_VHOST or not TEST_RUN_APP.match(str(body.get("App", ""))):
             problems.append("a write outside the test scope: %s %s" % (request["action"], body))
     left = emulator.state()["RelaySourceConfigList"]
     if left != seeded:
@@ -134,10 +152,14 @@ def run_against_emulator(collection, targets):
     return problems
 
 
+def copy_config(config_file, collection):
+    """Copy the maintainer's integration_config.yml into ``collection``, created 0600 (create_private_file)."""
+    with open(config_file, encoding="utf-8") as source, create_private_file(os.path.join(collection, CONFIG_PATH)) as copy:
+        shutil.copyfileobj(source, copy)
+
+
 def run_with_config(collection, config_file, targets):
-    destination = os.path.join(collection, CONFIG_PATH)
-    shutil.copyfile(config_file, destination)
-    os.chmod(destination, 0o600)
+    copy_config(config_file, collection)
     return run_checked(collection, targets)
 
 

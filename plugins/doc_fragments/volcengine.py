@@ -33,6 +33,8 @@ options:
   region:
     description:
       - Volcengine region the requests are signed for.
+      - A region the API does not serve the requests in fails their signature; when the API's answer shows that
+        (a credential scope with another region), the error says to set this option rather than to check O(secret_key).
       - If not set, the value of the E(VOLCENGINE_REGION) environment variable is used, then V(cn-north-1).
     type: str
     default: cn-north-1
@@ -41,9 +43,12 @@ options:
       - Base URL of the Volcengine OpenAPI, with scheme and optionally a port, for example V(https://live.volcengineapi.com)
         or V(http://127.0.0.1:8080) for a local test endpoint.
       - If not set, the value of the E(VOLCENGINE_ENDPOINT) environment variable is used, then V(https://live.volcengineapi.com).
-      - A value without a scheme is taken as C(https).
+      - A value without a scheme is taken as C(https). For a plain-HTTP endpoint such as a local emulator, write
+        C(http://); an C(https) endpoint that answers in plain HTTP fails with C(EndpointNotTLS).
       - The module warns when the endpoint uses plain C(http) to a host other than this machine (C(localhost),
         C(127.0.0.0/8) or C(::1)).
+      - An endpoint with a user name or password (C(http://user:password@host)) fails before any request, with a
+        message and a result that never show them; credentials go in O(access_key) and O(secret_key).
     type: str
     default: https://live.volcengineapi.com
   validate_certs:
@@ -93,6 +98,8 @@ options:
       - At most O(rate_limit) requests (rounded down, at least 1) go out in any one-second window, the window made 3%
         longer as a margin for network jitter; a request goes at once whenever the window has room, so forks that
         pause between requests lose no capacity.
+      - Requests that find the window full wait for their turn in the order they asked, however long that is (many
+        forks at a low O(rate_limit) may queue minutes of requests); no request jumps the queue.
       - The limit is shared through a small lock file in C(volcengine-cloud-<uid>) under the temporary directory
         (E(TMPDIR)), named after a hash of the access key. It coordinates the processes of one user on one host only;
         other controllers (AWX jobs, each with its own C(/tmp), other execution nodes, CI runners) each keep their
@@ -104,7 +111,8 @@ options:
         warns, once, saying why and what to do; the task goes on.
       - If not set, the value of the E(VOLCENGINE_RATE_LIMIT) environment variable is used, then V(10).
       - V(0) disables the limiter; otherwise from V(0.1) to V(1000). Any other value (including C(inf), C(nan) or, in
-        E(VOLCENGINE_RATE_LIMIT), text that is not a number) fails before any request.
+        E(VOLCENGINE_RATE_LIMIT), text that is not a number) fails before any request; when it came from
+        E(VOLCENGINE_RATE_LIMIT), the message names the variable and quotes its value.
     type: float
     default: 10
 requirements:

@@ -107,6 +107,11 @@ _PERCENT_ESCAPE = re.compile(r'%[0-9A-F]{2}')
 _LOCATION_HOST = re.compile(r'[A-Za-z0-9.:-]{1,255}\Z')
 _CONTENT_LENGTH = re.compile(r'[0-9]{1,19}\Z')
 _DEFAULT_PORTS = {'http': 80, 'https': 443}
+# What OpenSSL says when the answer to its TLS hello is not TLS at all, typically a plain-HTTP server's
+# "HTTP/1.1 400": "wrong version number" (OpenSSL 1.1 and 3.0), "record layer failure" (3.2 on), "packet length too
+# long" or "unknown protocol" (older); "http request" is the server side's word for the same mistake.
+_NOT_TLS = re.compile(r'WRONG[ _]VERSION[ _]NUMBER|RECORD[ _]LAYER[ _]FAILURE|PACKET[ _]LENGTH[ _]TOO[ _]LONG'
+                      r'|UNKNOWN[ _]PROTOCOL|\bHTTP[ _]REQUEST\b', re.IGNORECASE)
 _UTC = datetime.timezone.utc
 
 
@@ -149,17 +154,32 @@ def parse_retry_after(value, now=None):
     return min(MAX_RETRY_AFTER, max(0.0, seconds))
 
 
-def _endpoint_for_messages(endpoint):
-    """``endpoint`` with any userinfo (``user:password@``) replaced by ``***@``: an endpoint is shown in messages and
-    reprs, and a password in it must not be (userinfo is never sent either, see _split_endpoint)."""
+def _split_authority(endpoint):
+    """(before, authority, after) of an endpoint, with or without a scheme: the authority ends at the first ``/``,
+    ``?`` or ``#``, as urlsplit reads it."""
     scheme, separator, rest = endpoint.partition('://')
     if not separator:
         scheme, rest = '', endpoint
     authority_end = min([index for index in (rest.find(mark) for mark in '/?#') if index != -1] + [len(rest)])
-    authority = rest[:authority_end]
+    return scheme + separator, rest[:authority_end], rest[authority_end:]
+
+
+def endpoint_userinfo(endpoint):
+    """The userinfo of ``endpoint`` (what comes before the last ``@`` of its authority, e.g. ``user:password``, as
+    written; possibly empty), or None when its authority has no ``@``."""
+    authority = _split_authority(endpoint.strip())[1]
+    if '@' not in authority:
+        return None
+    return authority.rsplit('@', 1)[0]
+
+
+def endpoint_for_messages(endpoint):
+    """``endpoint`` with any userinfo (``user:password@``) replaced by ``***@``: an endpoint is shown in messages and
+    reprs, and a password in it must not be (userinfo is never sent either, see _split_endpoint)."""
+    before, authority, after = _split_authority(endpoint)
     if '@' in authority:
         authority = '***@' + authority.rsplit('@', 1)[1]
-    return scheme + separator + authority + rest[authority_end:]
+    return before + authority + after
 
 
 def _split_endpoint(endpoint):
@@ -170,7 +190,7 @@ def _split_endpoint(endpoint):
     parts = urlsplit(endpoint)
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        raise ValueError('endpoint must be an http(s) URL such as %s, got %r' % (DEFAULT_ENDPOINT, _endpoint_for_messages(endpoint)))
+        raise ValueError('endpoint must be an http(s) URL such as %s, got %r' % (DEFAULT_ENDPOINT, endpoint_for_messages(endpoint)))
     host = parts.netloc.rsplit('@', 1)[-1]  # never send (or sign) userinfo
     if parts.port is not None and parts.port == _DEFAULT_PORTS[scheme]:
         host = host[:host.rfind(':')]
@@ -284,16 +304,18 @@ def _new_session():
 class VolcengineClient(object):
     """Signed JSON calls to one Volcengine endpoint, with retries on throttling and transient failures.
 
-    Retrying is safe for writes too: the relay-source API is declarative (Update sends the complete desired
-    state and Delete of a group means "make it absent"), so repeating a request whose answer was lost ends in
-    the same state as sending it once.
+    A write (``call(..., write=True)``) is re-sent only when the earlier attempt surely did not take effect
+    (throttled, or the connection could not be made): after a lost answer an earlier attempt may still be applied,
+    even late, and a blind re-send could be undone by it.  The caller settles such a write with a read, once
+    ``wait_for_abandoned_attempts`` says every attempt abandoned at its deadline has ended.  ``stop`` (an
+    interrupts.StopFlag) stops every write that has not been sent yet.
     """
 
     def __init__(self, access_key, secret_key, session_token=None, region=DEFAULT_REGION,
                  endpoint=DEFAULT_ENDPOINT, service=DEFAULT_SERVICE, timeout=DEFAULT_TIMEOUT, validate_certs=True,
                  ca_bundle=None, max_retries=DEFAULT_MAX_RETRIES, sleep=time.sleep, clock=time.time,
                  rate_limiter=None, backoff_base=DEFAULT_BACKOFF_BASE, backoff_cap=DEFAULT_BACKOFF_CAP,
-                 session=None, random_fraction=random.random):
+                 session=None, random_fraction=random.random, stop=None):
         if not HAS_REQUESTS and session is None:
             raise ImportError('The Python library "requests" is required by volcengine.cloud')
         check_credentials(access_key, secret_key, session_token)
@@ -315,6 +337,10 @@ class VolcengineClient(object):
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self.random_fraction = random_fraction
+        self.stop = stop
+        # Attempts abandoned at their deadline whose worker may still be waiting for the answer: (worker thread,
+        # its outcome dict, time.monotonic() when it was abandoned).
+        self._abandoned = []
         self._secret_forms = _secret_forms((secret_key, self._session_token))
         self._sent_signatures = set()
         self._owns_session = session is None
@@ -328,7 +354,7 @@ class VolcengineClient(object):
 
     def __repr__(self):
         return 'VolcengineClient(endpoint=%r, region=%r, service=%r)' % (
-            _endpoint_for_messages(self.endpoint), self.region, self.service)
+            endpoint_for_messages(self.endpoint), self.region, self.service)
 
     def close(self):
         self.session.close()
@@ -341,8 +367,11 @@ class VolcengineClient(object):
 
     # -- public API -------------------------------------------------------------------------------------
 
-    def call(self, action, version, body=None):
+    def call(self, action, version, body=None, write=False):
         """POST ``body`` (a JSON-serialisable dict) as ``action``/``version``; return an APIResponse.
+
+        ``write``: the call changes something, so it is re-sent only when no earlier attempt can have taken effect,
+        and not sent at all once ``stop`` is set (``interrupts.Interrupted``).
 
         Raises VolcengineAPIError when the envelope holds ResponseMetadata.Error (whatever the HTTP status),
         VolcengineTransportError when no usable answer arrived, each after the retries it deserved. Nothing
@@ -350,14 +379,14 @@ class VolcengineClient(object):
         with a scrubbed message and no chained exception (a traceback would show the chain).
         """
         try:
-            return self._call(action, version, body)
+            return self._call(action, version, body, write)
         except VolcengineError:
             raise
         except Exception as exc:  # pylint: disable=broad-except
             failure = self._unexpected_error(action, exc)
         raise failure  # outside the handler, so the original exception is not chained to it
 
-    def _call(self, action, version, body):
+    def _call(self, action, version, body, write=False):
         self._sent_signatures.clear()  # scrubbed from this call's errors, in any form
         # Serialised once: these exact bytes are hashed into the signature and sent.
         payload = json.dumps(body if body is not None else {}, separators=(',', ':'),
@@ -368,16 +397,31 @@ class VolcengineClient(object):
         while True:
             attempt += 1
             if self.rate_limiter is not None:
-                self.rate_limiter.acquire()
+                self.rate_limiter.acquire(self.stop.is_set if write and self.stop is not None else None)
+            if write and self.stop is not None:
+                self.stop.check(action)  # after the limiter: a write queued there may have waited long
             outcome = self._attempt(action, url, query, payload)
             if isinstance(outcome, APIResponse):
                 outcome.attempts = attempt
                 return outcome
             error, retry_limit, retry_after = outcome
             error.attempts = attempt
-            if attempt > min(self.max_retries, retry_limit):
+            if attempt > min(self.max_retries, retry_limit) or (write and not _surely_not_applied(error)):
                 raise error
             self.sleep(self._delay(attempt, retry_after))
+
+    def wait_for_abandoned_attempts(self):
+        """Wait until every attempt abandoned at its deadline has ended, each for at most the timeout after it was
+        abandoned; True when all ended with the API's answer (or surely unsent), so none can still take effect.
+        False when one is still open or ended without an answer: the API may still apply it."""
+        settled = True
+        for worker, outcome, abandoned_at in self._abandoned:
+            worker.join(max(0.0, abandoned_at + self.timeout - time.monotonic()))
+            error = outcome.get('error')
+            if worker.is_alive() or not (outcome.get('answered') or _never_sent(error)):
+                settled = False
+        self._abandoned = [entry for entry in self._abandoned if entry[0].is_alive()]
+        return settled
 
     # -- internals --------------------------------------------------------------------------------------
 
@@ -470,7 +514,7 @@ class VolcengineClient(object):
 
         def exchange():
             try:
-                outcome['answer'] = self._send_and_read(url, payload, headers, abandoned)
+                outcome['answer'] = self._send_and_read(url, payload, headers, abandoned, outcome)
             except Exception as exc:  # pylint: disable=broad-except
                 outcome['error'] = exc  # handed to the calling thread below
 
@@ -480,6 +524,7 @@ class VolcengineClient(object):
         worker.join(min(max(0.0, deadline - time.monotonic()), threading.TIMEOUT_MAX))
         if worker.is_alive():
             abandoned.set()
+            self._abandoned.append((worker, outcome, time.monotonic()))
             if self._owns_session:
                 self.session = _new_session()  # the abandoned worker may still be using the old one
             raise _AttemptTimedOut()
@@ -487,7 +532,7 @@ class VolcengineClient(object):
             raise outcome['error']
         return outcome['answer']
 
-    def _send_and_read(self, url, payload, headers, abandoned):
+    def _send_and_read(self, url, payload, headers, abandoned, outcome):
         """The exchange itself (runs in the worker): never follows a redirect, reads the body within the cap."""
         if self.validate_certs:
             verify = self.ca_bundle or True
@@ -496,8 +541,11 @@ class VolcengineClient(object):
             if _InsecureRequestWarning is not None:
                 # The user chose validate_certs=false; urllib3 would warn on stderr for every request.
                 warnings.filterwarnings('ignore', category=_InsecureRequestWarning)
-        response = self.session.post(url, data=payload, headers=headers, timeout=self.timeout, verify=verify,
+        # The socket may wait twice the timeout for an answer: the caller stops waiting at the deadline, and an
+        # abandoned attempt of a write gets that long again to end with the API's answer (wait_for_abandoned_attempts).
+        response = self.session.post(url, data=payload, headers=headers, timeout=(self.timeout, 2 * self.timeout), verify=verify,
                                      proxies=self._proxies_for(url), allow_redirects=False, stream=True)
+        outcome['answered'] = True  # the API's answer began: the request is done with, whatever comes of reading it
         try:
             if abandoned.is_set():
                 raise _AttemptAbandoned()
@@ -546,23 +594,33 @@ class VolcengineClient(object):
         """(error, retries, None) for an exception of requests raised before the answer's headers arrived."""
         host = self._host
         if isinstance(exc, requests.exceptions.SSLError):
-            return self._transport_error(action, errors.TLS_VERIFICATION_FAILED, 'TLS handshake or certificate '
-                                         'verification with %s failed (%s)' % (host, _reason(exc))), 0, None
+            reason = _reason(exc)
+            if _NOT_TLS.search(reason):
+                return _not_sent(self._transport_error(action, errors.ENDPOINT_NOT_TLS, 'the endpoint %s did not answer '
+                                                       'in TLS, which https:// needs (%s)%s' % (
+                                                           host, reason, self._scheme_note()))), 0, None
+            return _not_sent(self._transport_error(action, errors.TLS_VERIFICATION_FAILED, 'TLS handshake or '
+                                                   'certificate verification with %s failed (%s)' % (host, reason))), 0, None
         if isinstance(exc, requests.exceptions.ConnectTimeout):
-            return self._transport_error(action, errors.TIMEOUT, 'could not connect to %s within %s seconds' % (
-                host, self.timeout)), self.max_retries, None
+            return _not_sent(self._transport_error(action, errors.TIMEOUT, 'could not connect to %s within %s seconds' % (
+                host, self.timeout))), self.max_retries, None
         if isinstance(exc, requests.exceptions.Timeout):
             return self._transport_error(action, errors.TIMEOUT, 'no answer from %s within %s seconds (%s)' % (
                 host, self.timeout, type(exc).__name__)), self.max_retries, None
         if isinstance(exc, requests.exceptions.ConnectionError):
             if exc.args and isinstance(exc.args[0], _ProtocolError):
                 # requests' "Connection aborted.": connected and sent, then the server closed without answering.
-                message = 'the connection to %s was closed before an answer arrived (%s)'
-            else:
-                message = 'could not connect to %s (%s)'
-            return self._transport_error(action, errors.CONNECTION_ERROR, message % (host, _reason(exc))), \
-                self.max_retries, None
+                return self._transport_error(action, errors.CONNECTION_ERROR, 'the connection to %s was closed before '
+                                             'an answer arrived (%s)' % (host, _reason(exc))), self.max_retries, None
+            return _not_sent(self._transport_error(action, errors.CONNECTION_ERROR, 'could not connect to %s (%s)' % (
+                host, _reason(exc)))), self.max_retries, None
         return self._unexpected_error(action, exc), 0, None
+
+    def _scheme_note(self):
+        """'; the endpoint option has no scheme, so https:// was used' when it has none, else ''."""
+        if '://' in self.endpoint.strip():
+            return ''
+        return '; the endpoint option has no scheme, so https:// was used'
 
     def _redirect_error(self, action, answer):
         """The error for a 3xx answer: it names the status and the target host (never another header value)."""
@@ -616,6 +674,9 @@ class VolcengineClient(object):
             error = VolcengineAPIError(self._server_text(message, errors.MESSAGE_LIMIT), action=action,
                                        code=code, http_status=status, request_id=request_id)
             error.code_n = code_n if isinstance(code_n, int) and not isinstance(code_n, bool) else None
+            # A wrong region fails the signature like a wrong key: the advice names the cause the answer shows.
+            error.advice_key = errors.advice_key_for(code, error.message, self.region,
+                                                     self._server_text(metadata.get('Region'), errors.CODE_LIMIT))
             return error, self._retries_for(code, status), retry_after
         if status >= 400:
             error = self._transport_error(action, errors.HTTP_ERROR, 'HTTP %s without ResponseMetadata.Error' % status,
@@ -633,6 +694,31 @@ class VolcengineClient(object):
         if code == COMMON_ERR_CODE:
             return COMMON_ERR_MAX_RETRIES
         return 0  # any other 4xx/200 error is a statement about the request: repeating it cannot help
+
+
+def _not_sent(error):
+    """``error``, marked as one whose request surely never reached the API (so a write may be sent again)."""
+    error.sent = False
+    return error
+
+
+def _never_sent(exc):
+    """Whether an exception of an exchange means the request was never sent (the connection was not made)."""
+    if requests is None or exc is None:
+        return False
+    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.SSLError)):
+        return True
+    return isinstance(exc, requests.exceptions.ConnectionError) and not (exc.args and isinstance(exc.args[0], _ProtocolError))
+
+
+def _surely_not_applied(error):
+    """Whether a failed attempt of a write surely did not take effect, so sending it again cannot be undone by it:
+    it never reached the API, or the API throttled it (HTTP 429, which is not "already exists")."""
+    if getattr(error, 'sent', True) is False:
+        return True
+    if error.code == errors.ALREADY_EXISTS_CODE:
+        return False
+    return isinstance(error, VolcengineAPIError) and (error.code in errors.THROTTLING_CODES or error.http_status == 429)
 
 
 def _redirect_target(headers):

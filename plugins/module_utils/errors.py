@@ -18,6 +18,7 @@ import unicodedata
 CONNECTION_ERROR = 'ConnectionError'
 TIMEOUT = 'Timeout'
 TLS_VERIFICATION_FAILED = 'TLSVerificationFailed'
+ENDPOINT_NOT_TLS = 'EndpointNotTLS'
 NON_JSON_RESPONSE = 'NonJSONResponse'
 EMPTY_RESPONSE = 'EmptyResponse'
 INVALID_ENVELOPE = 'InvalidResponseEnvelope'
@@ -27,6 +28,9 @@ RESPONSE_TOO_LARGE = 'ResponseTooLarge'
 REQUEST_FAILED = 'RequestFailed'
 # Set by the boundary check of an answer's shape (module_utils/answer_shape.py), never by the API.
 INVALID_RESPONSE = 'InvalidResponse'
+# Never an error's code: the ERROR_ADVICE key of the advice given instead of that of a REGION_SENSITIVE_CODES error
+# when the answer shows that the region the request was signed for is wrong (see advice_key_for).
+WRONG_REGION = 'WrongRegion'
 
 # Bounds of server text kept in an error (characters).
 MESSAGE_LIMIT = 500
@@ -68,6 +72,9 @@ ERROR_ADVICE = {
     'InvalidAuthorization': 'The Authorization header was rejected: check that access_key is a valid '
                             'Volcengine access key ID (no spaces or quotes).',
     'InvalidCredential': 'The credential was rejected: check the access_key format and the region option.',
+    WRONG_REGION: 'The request was signed for another region than the API expects (the credential scope or the '
+                  'message above shows it): set the region option (or VOLCENGINE_REGION) to the region of the '
+                  'endpoint, cn-north-1 for Live at https://live.volcengineapi.com, before checking the keys.',
     'MissingAuthenticationToken': 'No credentials reached the API: set access_key and secret_key '
                                   '(or VOLCENGINE_ACCESS_KEY and VOLCENGINE_SECRET_KEY).',
     'MissingSignature': 'No signature reached the API: set access_key and secret_key, and check that no proxy '
@@ -76,8 +83,9 @@ ERROR_ADVICE = {
                         'console (IAM > access keys).',
     'InvalidClientTokenId': 'The access key does not exist or is disabled: check access_key in the Volcengine '
                             'console (IAM > access keys).',
-    'SignatureDoesNotMatch': 'The signature did not match: check that secret_key belongs to access_key, and that '
-                             'no proxy rewrites the request.',
+    'SignatureDoesNotMatch': 'The signature did not match: check that secret_key belongs to access_key, that the '
+                             'region option is the endpoint\'s region (cn-north-1 for Live), and that no proxy rewrites '
+                             'the request.',
     'InvalidSecretToken': 'The STS session token is invalid or expired: obtain new temporary credentials and '
                           'set session_token (or VOLCENGINE_SESSION_TOKEN) again.',
     'InvalidTimestamp': "The request time is too far from Volcengine's clock: synchronise the controller's "
@@ -104,6 +112,10 @@ ERROR_ADVICE = {
     TLS_VERIFICATION_FAILED: "The endpoint's TLS certificate could not be verified: install the right CA "
                              'certificates on the controller or point ca_bundle at a CA bundle file; set '
                              'validate_certs=false only for a trusted test endpoint.',
+    ENDPOINT_NOT_TLS: 'The endpoint answered the TLS handshake with something that is not TLS, usually plain HTTP: '
+                      'for a local emulator or test endpoint set the endpoint option to an http:// URL (an endpoint '
+                      'without a scheme is taken as https://); otherwise check the port (HTTPS is usually 443) and '
+                      'any HTTPS_PROXY.',
     NON_JSON_RESPONSE: 'The endpoint answered with something that is not the Volcengine API (often a proxy or '
                        'load-balancer error page): check the endpoint option and any proxy, then retry.',
     EMPTY_RESPONSE: 'The endpoint answered with an empty body: check the endpoint option and any proxy, then retry.',
@@ -119,12 +131,21 @@ ERROR_ADVICE = {
     REQUEST_FAILED: 'The request could not be sent or its answer could not be read, for the reason given; it was not '
                     'retried. Check the endpoint option and the proxy environment variables; if the reason points '
                     'at the collection itself, please report it.',
-    # Set by volc_live_relay_source (relay_source.UNEXPECTED_STATE_CODE) when the read after an update matches
-    # neither update semantics.
-    'UnexpectedRelaySourceState': 'The configuration read after the update is neither the declared one nor what '
-                                  'an upserting API would leave: something else probably changed the app at the '
-                                  'same time. No further write was made; find what else manages this app, then '
+    # Set by the relay-source writer (relay_source_writer.py), never by the API.
+    'UnexpectedRelaySourceState': 'A read during the run showed the app in a state the run cannot go on from (a group '
+                                  'it had just sent was missing or different): something else probably changed the app '
+                                  'at the same time. No further write was made; find what else manages this app, then '
                                   'run the task again.',
+    'RelaySourceNotConverged': "The API's update behaviour did not reach the declared group order within the run's "
+                               'bound of writes; every origin the change keeps stayed configured. No further write was '
+                               'made; report the groups named above to the collection, and declare an order the API '
+                               'keeps meanwhile.',
+    # Set by interrupts.py when SIGINT or SIGTERM arrived.
+    'Interrupted': 'The run was stopped by a signal (Ctrl-C, or a cancelled job) before this write was sent; no write '
+                   'was sent after the signal arrived.',
+    # Set by worker_pool.internal_error for an exception that is not the collection's own.
+    'ModuleInternalError': 'An unexpected error stopped the work on this item (the others went on): this is a bug in '
+                           'the volcengine.cloud collection; please report it with the task and the RequestIds.',
     INVALID_RESPONSE: 'The endpoint answered in a shape the volcengine.cloud collection does not understand (the '
                       'field named above), so the task stopped there and wrote nothing after that answer: check '
                       'that the endpoint option and any proxy lead to the Volcengine OpenAPI, and if they do, '
@@ -166,6 +187,41 @@ def advice_for(code):
     return GENERIC_ADVICE
 
 
+# Codes of a request whose signature or credential scope was refused: a wrong region (part of the scope the
+# signature covers) causes them as surely as a wrong key does.
+REGION_SENSITIVE_CODES = frozenset(('SignatureDoesNotMatch', 'InvalidCredential', 'InvalidAuthorization'))
+# A credential scope as a message quotes it, <date>/<region>/<service>/request (the access key may come before it).
+_CREDENTIAL_SCOPE = re.compile(r'(?<![0-9])[0-9]{8}/([A-Za-z0-9_-]{1,64})/[A-Za-z0-9_-]{1,64}/request\b')
+# A message that says the region is wrong, in the words gateways use: "Credential should be scoped to a valid
+# region, not 'x'", "the region 'x' is wrong; expecting 'y'", "invalid region", "region mismatch".
+_REGION_IS_WRONG = re.compile(
+    r'\b(?:invalid|wrong|unknown|unsupported|incorrect|mismatched|valid)\s+region\b'
+    r'|\bregion\b[^.;]{0,80}?(?:\bis\s+(?:wrong|invalid|incorrect|unknown|not\s+(?:valid|supported|allowed))\b'
+    r'|\bdoes\s*(?:not|n\'t)\s+match\b|\bmismatch|\bexpect(?:ed|ing)?\b|\bshould\s+be\b)', re.IGNORECASE)
+
+
+def advice_key_for(code, message, region=None, answer_region=None):
+    """The ERROR_ADVICE key for an API error: WRONG_REGION for a REGION_SENSITIVE_CODES error whose answer shows
+    that the region is wrong, else ``code``.
+
+    The region is wrong when the message quotes a credential scope (``<date>/<region>/<service>/request``) whose
+    region is not ``region`` (the one the request was signed for), or quotes two scopes of different regions (what
+    was signed and what was expected), or says so in words ("should be scoped to a valid region"), or when the
+    answer's ``ResponseMetadata.Region`` (``answer_region``) is another region than ``region``.
+    """
+    if code not in REGION_SENSITIVE_CODES:
+        return code
+    text = message if isinstance(message, str) else ''
+    scoped = set(_CREDENTIAL_SCOPE.findall(text))
+    if len(scoped) > 1 or (region and scoped and scoped != set([region])):
+        return WRONG_REGION
+    if _REGION_IS_WRONG.search(text):
+        return WRONG_REGION
+    if region and isinstance(answer_region, str) and answer_region.strip() and answer_region.strip() != region:
+        return WRONG_REGION
+    return code
+
+
 # Terminal escape sequences: CSI (ESC [ ... or the 8-bit CSI), OSC/DCS/PM/APC strings up to their terminator,
 # and the two-character ESC forms. Removed whole, so no "[31m" debris is left in a message.
 _ESCAPE_SEQUENCE = re.compile(
@@ -203,11 +259,13 @@ class VolcengineError(Exception):
         self.request_id = clean_text(request_id, REQUEST_ID_LIMIT)
         # How many HTTP attempts the call made (set by the client); full_message() mentions retries only when > 1.
         self.attempts = 1
+        # The ERROR_ADVICE key of the advice when it is not the code's own (set by the client, see advice_key_for).
+        self.advice_key = None
         super(VolcengineError, self).__init__(self.summary())
 
     @property
     def advice(self):
-        return advice_for(self.code)
+        return advice_for(self.advice_key or self.code)
 
     def summary(self):
         """'<Action> failed: <Code>: <message> (HTTP <status>, RequestId <id>)' with unknown parts omitted."""

@@ -13,8 +13,9 @@ import math
 import os
 
 try:
-    from urllib.parse import urlsplit
+    from urllib.parse import unquote, urlsplit
 except ImportError:  # pragma: no cover
+    from urllib import unquote
     from urlparse import urlsplit
 
 from ansible.module_utils.basic import missing_required_lib
@@ -30,7 +31,10 @@ from ansible_collections.volcengine.cloud.plugins.module_utils.client import (
     InvalidCredentialError,
     VolcengineClient,
     check_credentials,
+    endpoint_for_messages,
+    endpoint_userinfo,
 )
+from ansible_collections.volcengine.cloud.plugins.module_utils.errors import clean_text
 from ansible_collections.volcengine.cloud.plugins.module_utils.rate_limit import HostRateLimiter
 
 DEFAULT_RATE_LIMIT = 10.0  # requests/second: the API's limit per account
@@ -53,6 +57,11 @@ ENV_REGION = 'VOLCENGINE_REGION'
 ENV_ENDPOINT = 'VOLCENGINE_ENDPOINT'
 ENV_RATE_LIMIT = 'VOLCENGINE_RATE_LIMIT'
 
+# A user name or password piece of an endpoint's userinfo shorter than this is not masked on its own (the whole
+# endpoint and the whole userinfo always are): masking "a" would garble every "a" of the module's output, and a
+# secret that short protects nothing.
+SHORTEST_MASKED_PIECE = 3
+
 
 def env_fallback_ignoring_empty(*names):
     """Ansible's env_fallback, except that a variable set to an empty or blank value counts as unset (AWX injects an
@@ -61,6 +70,42 @@ def env_fallback_ignoring_empty(*names):
         value = os.environ.get(name, '')
         if value.strip():
             return value
+    raise AnsibleFallbackNotFound
+
+
+class EnvironmentNumber(float):
+    """A number option's value read by number_from_environment: the number, and ``variable``, the environment
+    variable that held it (so a message can say where the value came from). When the variable held no number the
+    value is NaN (which the range checks refuse anyway) and ``problem`` says what is wrong with it."""
+
+    def __new__(cls, value, variable, text, problem=None):
+        number = super(EnvironmentNumber, cls).__new__(cls, value)
+        number.variable = variable
+        number.text = text
+        number.problem = problem
+        return number
+
+
+# At most this much of an environment variable's text is quoted in a message (a number is far shorter).
+QUOTED_ENVIRONMENT_TEXT = 40
+
+
+def number_from_environment(*names):
+    """env_fallback_ignoring_empty for a numeric option: the first variable set to a non-blank value, as an
+    EnvironmentNumber.
+
+    Text that is not a number does not reach Ansible's type check, whose message ("argument 'rate_limit' is of type
+    str and we were unable to convert to float") names neither the variable nor where the value came from; it
+    becomes a NaN that remembers the variable, and _check_number fails the module with a message naming it, before
+    any request. Only options whose value is no secret may use this: the message quotes the text."""
+    for name in names:
+        text = os.environ.get(name, '')
+        if not text.strip():
+            continue
+        try:
+            return EnvironmentNumber(float(text.strip()), name, text)
+        except ValueError:
+            return EnvironmentNumber(float('nan'), name, text, problem='not a number')
     raise AnsibleFallbackNotFound
 
 
@@ -77,28 +122,30 @@ def volcengine_argument_spec():
         ca_bundle=dict(type='path'),
         timeout=dict(type='float', default=DEFAULT_TIMEOUT),
         max_retries=dict(type='int', default=DEFAULT_MAX_RETRIES),
-        rate_limit=dict(type='float', default=DEFAULT_RATE_LIMIT, fallback=(env_fallback_ignoring_empty, [ENV_RATE_LIMIT])),
+        rate_limit=dict(type='float', default=DEFAULT_RATE_LIMIT, fallback=(number_from_environment, [ENV_RATE_LIMIT])),
     )
 
 
-def client_from_module(module):
+def client_from_module(module, stop=None):
     """Build a VolcengineClient from the module's parameters; makes no request.
 
     Fails the module (before any network traffic) when requests is missing, when a credential is missing or holds
     something no credential has (the message names the option, never the value), or when an option is out of
     range.
     """
-    return client_factory_from_module(module)()
+    return client_factory_from_module(module, stop)()
 
 
-def client_factory_from_module(module):
+def client_factory_from_module(module, stop=None):
     """Check the connection options as client_from_module does (failing the module before any request), warn about
     the transport once, and return a function that builds a new VolcengineClient on each call.
 
     A client (its requests.Session, its RequestIds) belongs to one thread at a time: a module that works in several
     threads gives each one its own. All the clients of one factory share one HostRateLimiter, so they keep to
-    ``rate_limit`` together with every other process of the controller that uses the access key.
+    ``rate_limit`` together with every other process of the controller that uses the access key. ``stop`` (an
+    interrupts.StopFlag) stops their writes on SIGINT/SIGTERM.
     """
+    refuse_endpoint_userinfo(module)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     params = module.params
@@ -116,10 +163,10 @@ def client_factory_from_module(module):
     _check_number(module, 'timeout', TIMEOUT_RANGE, TIMEOUT_ACCEPTED)
     _check_number(module, 'max_retries', MAX_RETRIES_RANGE, MAX_RETRIES_ACCEPTED)
     if params['rate_limit'] != 0:
-        _check_number(module, 'rate_limit', RATE_LIMIT_RANGE, RATE_LIMIT_ACCEPTED, ENV_RATE_LIMIT)
+        _check_number(module, 'rate_limit', RATE_LIMIT_RANGE, RATE_LIMIT_ACCEPTED)
     rate_limiter = None
     if params['rate_limit'] > 0:
-        rate_limiter = HostRateLimiter(params['rate_limit'], key=params['access_key'], on_warning=module.warn)
+        rate_limiter = HostRateLimiter(float(params['rate_limit']), key=params['access_key'], on_warning=module.warn)
 
     def build():
         return VolcengineClient(
@@ -133,6 +180,7 @@ def client_factory_from_module(module):
             ca_bundle=params['ca_bundle'],
             max_retries=params['max_retries'],
             rate_limiter=rate_limiter,
+            stop=stop,
         )
 
     try:
@@ -147,18 +195,56 @@ def client_factory_from_module(module):
     return new_client
 
 
-def _check_number(module, option, bounds, accepted, environment_variable=None):
+def refuse_endpoint_userinfo(module):
+    """Fails the module, before any request, when the endpoint holds userinfo (``http://user:password@host``).
+
+    The API never uses it (credentials are access_key/secret_key; the client would not send it anyway), and a
+    password in an option is shown by Ansible in the result's ``invocation`` at -vvv. So first the endpoint (as given
+    and stripped) and its userinfo go into the module's ``no_log_values``, which AnsibleModule masks in everything it
+    prints from then on (``invocation`` included: the endpoint shows as VALUE_SPECIFIED_IN_NO_LOG_PARAMETER), and so
+    do the user name and the password (as written and percent-decoded) on their own, except a piece shorter than
+    SHORTEST_MASKED_PIECE or one that the failure message contains anyway (a user name such as "user"): masking
+    those would garble the message while hiding nothing. Then the module fails with a message that shows the
+    endpoint with ``***@`` in place of the userinfo.
+
+    client_factory_from_module calls it first; a module that can fail before building its client should call it
+    right after creating its AnsibleModule.
+    """
+    endpoint = module.params.get('endpoint')
+    if not isinstance(endpoint, str):
+        return
+    userinfo = endpoint_userinfo(endpoint)
+    if userinfo is None:
+        return
+    message = ('Invalid endpoint option: it must not contain a user name or password (%s: the part before @ is not '
+               'shown). Set endpoint (or %s) to the URL without them, and put the credentials in access_key and '
+               'secret_key (or %s and %s).'
+               % (endpoint_for_messages(endpoint.strip()), ENV_ENDPOINT, ENV_ACCESS_KEY, ENV_SECRET_KEY))
+    user, unused, password = userinfo.partition(':')
+    secrets = set([endpoint, endpoint.strip(), userinfo])
+    secrets.update(piece for piece in (user, password, unquote(user), unquote(password))
+                   if len(piece) >= SHORTEST_MASKED_PIECE and piece not in message)
+    module.no_log_values.update(secret for secret in secrets if secret)
+    module.fail_json(msg=message)
+
+
+def _check_number(module, option, bounds, accepted):
     """Fails the module, before any request, unless the option is a finite number within ``bounds`` (smallest,
-    largest); the message names the option (and the environment variable it may come from)."""
+    largest); the message names the option, and the environment variable when the value came from one (an
+    EnvironmentNumber), quoting the variable's text and saying what is wrong with it."""
     value = module.params[option]
     smallest, largest = bounds
     is_number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     if is_number and smallest <= value <= largest:
         return
+    if isinstance(value, EnvironmentNumber):
+        problem = value.problem or ('out of range' if math.isfinite(value) else 'not a finite number')
+        module.fail_json(msg='The %s environment variable (read because the %s option is not set) is "%s", which is %s; '
+                         '%s must be %s. Correct or unset the variable, or set the %s option.' % (
+                             value.variable, option, clean_text(value.text.strip(), QUOTED_ENVIRONMENT_TEXT), problem,
+                             option, accepted, option))
     shown = value if isinstance(value, (int, float)) else 'a value that is not a number'
-    source = '' if environment_variable is None else ' (from the %s option, or from %s when the option is not set)' % (
-        option, environment_variable)
-    module.fail_json(msg='%s must be %s, got %s%s.' % (option, accepted, shown, source))
+    module.fail_json(msg='%s must be %s, got %s.' % (option, accepted, shown))
 
 
 def _is_loopback(host):

@@ -23,6 +23,22 @@ It works by reservation: under the lock a caller picks the earliest slot the win
 future), records it, releases the lock and only then sleeps until its slot. The lock is therefore held for
 microseconds and callers are served in lock order.
 
+The queue: the file keeps every reservation that is not yet due (and the last ``n`` that are), so a caller
+never goes before its slot however long the queue: many forks at a low ``rate_limit`` legitimately queue
+minutes of requests. A caller keeps its reservation and sleeps until its slot in pieces of at most
+``SLEEP_PIECE_SECONDS``, re-reading the clock after each, so that a sleep cut short cannot let it go early and a
+clock set back while it sleeps cannot make it wait longer than it reserved. The queue holds at most
+``MAX_QUEUED`` reservations ahead (each waiting caller holds one: 2000 is 20 forks of 100 workers); a caller
+that finds it full reserves nothing, waits until the last reservation is due and tries again. That bounds the
+file and the work done under the lock, and nobody's reservation is ever dropped to make room.
+
+What a queue can explain: each reservation lies at most one window after the later of the reservation before
+it and the moment it was made, so the last of ``k`` reservations still ahead is at most ``k`` windows away. A
+state with slots further ahead than that, more than ``MAX_QUEUED`` ahead, slots that are not finite numbers,
+or garbage is corrupt and starts afresh rather than stall every caller. The window used for that check is the
+longest of the callers that queued (recorded in the file), so a caller with a higher rate does not take the
+queue of a slower one for corruption.
+
 The clock is ``time.monotonic``: one clock for the whole system on Linux and macOS, so slots written by one
 process mean the same to another, and one that a wall-clock step (NTP, someone setting the date) does not
 move. The file also records the boot it was written in (Linux's boot id) and the clock reading of the last
@@ -42,6 +58,8 @@ limiting must never fail a task, but a silent fallback would let N forks send N 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import bisect
+import collections
 import errno
 import hashlib
 import json
@@ -59,8 +77,18 @@ except ImportError:  # pragma: no cover - Windows controllers are not supported 
     fcntl = None
     HAS_FCNTL = False
 
-# A caller never sleeps longer than this, whatever the shared state says (guards against a corrupted file).
-MAX_WAIT_SECONDS = 60.0
+# A caller waiting for its slot sleeps at most this long at a time, then reads the clock again.
+# How often a wait asks whether an interrupt arrived (acquire's should_stop).
+STOP_CHECK_SECONDS = 0.2
+SLEEP_PIECE_SECONDS = 10.0
+# At most this many reservations may be ahead of the clock (the queue); see the module docstring.
+MAX_QUEUED = 2000
+# A state file larger than this is corrupt: MAX_QUEUED + MAX_WINDOW_REQUESTS slots take about 55 kB.
+MAX_STATE_BYTES = 256 * 1024
+# The longest window a state file may record to explain its queue (a rate of one request in ~58 minutes).
+LONGEST_WINDOW_SECONDS = 3600.0
+# Floating-point slack in the queue check: the slots are sums of windows.
+_EXPLAIN_SLACK = 1e-9
 
 # Where Linux tells which boot this is: slots on the monotonic clock mean nothing after a reboot.
 BOOT_ID_PATH = '/proc/sys/kernel/random/boot_id'
@@ -111,31 +139,68 @@ def window_of(rate):
     return size, size / rate * (1.0 + WINDOW_GUARD)
 
 
-def _reserve_slot(slots, now, rate, last_now=None):
-    """Sliding-window arithmetic shared by both back ends: returns (slots_to_keep, seconds_to_wait).
+# What one reservation attempt decided: the slots to keep, the window to record beside them, how long to wait,
+# and whether a slot was reserved (False: the queue was full; wait, then try again).
+Reservation = collections.namedtuple('Reservation', 'slots window wait reserved')
+
+
+def _recorded_window(value, window):
+    """The window that explains the stored queue: the longer of this caller's ``window`` and the one the file
+    records, when that one is a plausible number of seconds (otherwise it is ignored)."""
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return window
+    if not math.isfinite(value) or not 0 < value <= LONGEST_WINDOW_SECONDS:
+        return window
+    return max(window, value)
+
+
+def _explained(ahead, now, window):
+    """True when the reservations ``ahead`` of ``now`` (ascending) can come from callers that queued: each lies at
+    most one ``window`` after the later of the one before it and the moment it was made, so the last of k is at
+    most k windows away; and there are at most MAX_QUEUED."""
+    if len(ahead) > MAX_QUEUED:
+        return False
+    return not ahead or ahead[-1] - now <= len(ahead) * window * (1 + _EXPLAIN_SLACK) + _EXPLAIN_SLACK
+
+
+def _reserve_slot(slots, now, rate, last_now=None, recorded_window=None):
+    """Sliding-window arithmetic shared by both back ends: returns a Reservation.
 
     ``slots`` are the send times already reserved (ascending, some possibly in the future); ``last_now`` is the
-    clock reading of the reservation that recorded them. A clock that now reads earlier has been stepped back
-    (or is another clock): the slots, measured on the old one, are dropped rather than waited for.
+    clock reading of the reservation that recorded them and ``recorded_window`` the window recorded with them. A
+    clock that now reads earlier has been stepped back (or is another clock): the slots, measured on the old one,
+    are dropped rather than waited for; so are slots the queue cannot explain (see the module docstring).
     """
     size, window = window_of(rate)
+    explaining = _recorded_window(recorded_window, window)
     try:
         slots = sorted(float(slot) for slot in slots or [])
     except (TypeError, ValueError):
         slots = []
     stepped_back = last_now is not None and not now >= last_now
-    if stepped_back or not all(math.isfinite(slot) for slot in slots) or (slots and slots[-1] > now + MAX_WAIT_SECONDS):
-        slots = []  # corrupt, or the clock jumped back: start afresh rather than stall
-    slots = [slot for slot in slots if slot > now - window][-size:]
+    finite = all(math.isfinite(slot) for slot in slots)
+    ahead = slots[bisect.bisect_right(slots, now):] if finite else []
+    if stepped_back or not finite or not _explained(ahead, now, explaining):
+        slots, ahead, explaining = [], [], window  # corrupt, or the clock jumped back: start afresh, never stall
+    slots = [slot for slot in slots if slot > now - window]
+    if not ahead:
+        explaining = window
+    if len(ahead) >= MAX_QUEUED:
+        # Full: no reservation (the file stays bounded, nobody's is dropped); come back when the queue has drained.
+        return Reservation(slots, explaining, ahead[-1] - now, False)
     slot = now
     if slots:
         # Never before an earlier reservation (keeps the slots ordered), and never within one window of the
         # slot ``size`` places back.
         slot = max(slot, slots[-1])
-        if len(slots) == size:
-            slot = max(slot, slots[0] + window)
+        if len(slots) >= size:
+            slot = max(slot, slots[-size] + window)
     slots.append(slot)
-    return slots[-size:], min(MAX_WAIT_SECONDS, slot - now)
+    # Keep every reservation still ahead, and the last ``size`` (which the next caller's window is measured on).
+    keep_from = max(0, min(len(slots) - size, bisect.bisect_right(slots, now)))
+    return Reservation(slots[keep_from:], explaining, slot - now, True)
 
 
 class _ProcessBucket(object):
@@ -155,13 +220,15 @@ class _ProcessBucket(object):
     def __init__(self):
         self.lock = threading.Lock()
         self.slots = []
+        self.window = None
         self.last_now = None
 
     def reserve(self, now, rate):
+        """A Reservation, its slots and window kept for the next caller."""
         with self.lock:
-            self.slots, wait = _reserve_slot(self.slots, now, rate, self.last_now)
-            self.last_now = now
-            return wait
+            reservation = _reserve_slot(self.slots, now, rate, self.last_now, self.window)
+            self.slots, self.window, self.last_now = reservation.slots, reservation.window, now
+            return reservation
 
 
 class Unshared(Exception):
@@ -221,24 +288,53 @@ class HostRateLimiter(object):
     def enabled(self):
         return self.rate > 0
 
-    def acquire(self):
-        """Block until a request may be sent; return the seconds waited (0.0 when disabled)."""
+    def acquire(self, should_stop=None):
+        """Block until a request may be sent (its reserved slot has come); return the seconds reserved for waiting,
+        however many (0.0 when disabled).  ``should_stop`` (a function) is asked between pieces of the wait, at least
+        every STOP_CHECK_SECONDS: when it says so, the wait ends at once, the slot unused (an interrupt: the caller
+        sends nothing)."""
         if not self.enabled:
             return 0.0
-        wait = None
+        waited = 0.0
+        while True:
+            reservation = self._reserve()
+            if reservation.wait > 0:
+                self._sleep_for(reservation.wait, should_stop)
+                waited += reservation.wait
+            if reservation.reserved or (should_stop is not None and should_stop()):
+                return waited
+
+    def _reserve(self):
+        """One reservation attempt, in the shared file when it can be used, otherwise in this process."""
         if self._file_usable:
             try:
-                wait = self._reserve_in_file()
+                reservation = self._reserve_in_file()
                 self.shared = True
+                return reservation
             except Unshared as refusal:
                 self._fall_back(refusal.problem, refusal.remedy)
             except (OSError, IOError, ValueError) as error:
                 self._fall_back('cannot be used (%s)' % _reason(error), MAKE_IT_USABLE)
-        if wait is None:
-            wait = _ProcessBucket.for_key(self.file_name + ':%r' % self.rate).reserve(self.clock(), self.rate)
-        if wait > 0:
-            self.sleep(wait)
-        return wait
+        return _ProcessBucket.for_key(self.file_name + ':%r' % self.rate).reserve(self.clock(), self.rate)
+
+    def _sleep_for(self, seconds, should_stop=None):
+        """Sleep until the clock has moved ``seconds`` on (the reserved slot: the clock is read after the
+        reservation, so never earlier), in pieces of at most SLEEP_PIECE_SECONDS. A sleep cut short is made up for;
+        a piece after which the clock reads no later than before (set back, or not moving) counts in full, so a
+        clock set back meanwhile cannot stretch the wait beyond ``seconds``."""
+        deadline = self.clock() + seconds
+        left = seconds
+        longest_piece = SLEEP_PIECE_SECONDS if should_stop is None else STOP_CHECK_SECONDS
+        while left > 0:
+            if should_stop is not None and should_stop():
+                return
+            before = self.clock()
+            piece = min(left, longest_piece, deadline - before)
+            if piece <= 0:
+                return
+            self.sleep(piece)
+            moved = self.clock() - before
+            left -= piece if moved <= 0 else min(piece, moved)
 
     def _fall_back(self, problem, remedy):
         # For the rest of this limiter's life: one failed attempt per call would cost more than the limiter
@@ -315,29 +411,40 @@ class HostRateLimiter(object):
             except (OSError, IOError) as error:
                 raise Unshared('holds a state file that could not be locked (%s)' % _reason(error), USE_A_LOCAL_DISK)
             try:
-                slots, last_now = self._read_state(descriptor)
+                slots, last_now, window = self._read_state(descriptor)
                 now = self.clock()
-                slots, wait = _reserve_slot(slots, now, self.rate, last_now)
-                data = json.dumps({'boot': self.boot, 'last_now': now, 'slots': slots}).encode('ascii')
+                reservation = _reserve_slot(slots, now, self.rate, last_now, window)
+                data = json.dumps({'boot': self.boot, 'last_now': now, 'window': reservation.window,
+                                   'slots': reservation.slots}).encode('ascii')
                 os.lseek(descriptor, 0, os.SEEK_SET)
                 os.ftruncate(descriptor, 0)
-                os.write(descriptor, data)
-                return wait
+                while data:
+                    data = data[os.write(descriptor, data):]
+                return reservation
             finally:
                 fcntl.flock(descriptor, fcntl.LOCK_UN)
         finally:
             os.close(descriptor)
 
     def _read_state(self, descriptor):
-        """(slots, clock reading of the last reservation); ([], None) for a fresh, corrupt, older-format or
-        other-boot file."""
+        """(slots, clock reading of the last reservation, recorded window); ([], None, None) for a fresh, corrupt,
+        oversized, older-format or other-boot file. A file without a window (an earlier version's) is read."""
         os.lseek(descriptor, 0, os.SEEK_SET)
-        raw = os.read(descriptor, 65536)
+        chunks, size = [], 0
+        while size <= MAX_STATE_BYTES:
+            chunk = os.read(descriptor, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_STATE_BYTES:
+            return [], None, None
         try:
-            state = json.loads(raw.decode('ascii'))
+            state = json.loads(b''.join(chunks).decode('ascii'))
             slots, last_now, boot = state['slots'], float(state['last_now']), state['boot']
+            window = state.get('window')
         except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
-            return [], None
+            return [], None, None
         if boot != self.boot or not isinstance(slots, list):
-            return [], None
-        return slots, last_now
+            return [], None, None
+        return slots, last_now, window

@@ -16,6 +16,10 @@ import threading
 
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError
+
+INTERNAL_ERROR_CODE = 'ModuleInternalError'
+
 
 class ClientPerThread(object):
     """The client of the calling thread, made by ``new_client`` on the thread's first ``get``; ``close`` closes them
@@ -48,18 +52,42 @@ class ClientPerThread(object):
         self.close()
 
 
-def run_each(work, items, max_workers, clients):
+class NotStarted(object):
+    """The result of an item whose work never started because a stop signal arrived first."""
+
+    def __init__(self, item):
+        self.item = item
+
+
+def internal_error(exc):
+    """A VolcengineError for an exception that is not the collection's own: named by its type only (its text could
+    hold anything, a secret included)."""
+    return VolcengineError('an unexpected %s stopped the work; this is a bug in the volcengine.cloud collection, '
+                           'please report it' % type(exc).__name__, code=INTERNAL_ERROR_CODE)
+
+
+def run_each(work, items, max_workers, clients, stop=None):
     """``work(client, item)`` for every item, at most ``max_workers`` at a time, each in a worker thread with that
     thread's own client from ``clients`` (a ClientPerThread); returns the results in the order of ``items``.
 
-    Every item is run even when one raises; the first exception (in the order of ``items``) is raised once all
-    have finished, so ``work`` should catch what it can report per item."""
+    Once ``stop`` (an interrupts.StopFlag) is set, items not started yet are not started: their result is a
+    NotStarted.  Every item is run even when one raises; the first exception (in the order of ``items``) is raised
+    once all have finished, so ``work`` should catch what it can report per item; an exception that is not a
+    VolcengineError leaves a worker only as one (``internal_error``)."""
     items = list(items)
     if not items:
         return []
 
     def job(item):
-        return work(clients.get(), item)
+        if stop is not None and stop.is_set():
+            return NotStarted(item)
+        try:
+            return work(clients.get(), item)
+        except VolcengineError:
+            raise
+        except Exception as exc:  # pylint: disable=broad-except
+            failure = internal_error(exc)
+        raise failure
 
     with ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(items))), thread_name_prefix='volcengine-worker') as pool:
         futures = [pool.submit(job, item) for item in items]

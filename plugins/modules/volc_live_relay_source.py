@@ -72,12 +72,13 @@ options:
             aliases: [relay_source_domain]
           protocol:
             description:
-              - The pull protocol. Give it in lower case.
+              - The pull protocol, V(rtmp) or V(flv), in any case (V(RTMP) is taken as V(rtmp)); it is sent and returned in
+                lower case. Any other value fails before any request, with a message that names its path, for example
+                C(groups[0].servers[0].protocol).
               - The Volcengine console says the protocol of a saved origin cannot be changed. If the API refuses
                 such a change with C(InvalidParam), the error says so; delete the group (O(state=absent) with the
                 group listed), then run the task again to recreate it.
             type: str
-            choices: [rtmp, flv]
             default: rtmp
             aliases: [relay_source_protocol]
           params:
@@ -124,43 +125,62 @@ notes:
     O(rate_limit)) and retries throttled and transient failures with backoff (option O(max_retries)).
   - B(Purge semantics.) With O(purge_groups=true) (the default) the groups of this one vhost/app that
     O(groups) does not list are deleted; other apps and vhosts are never touched.
-  - B(Make before break.) While O(groups) declares at least one group, no run deletes the whole app or
-    leaves it without a group between two writes (so an interrupted run leaves it working), and no declared
-    group is deleted unless the API has just shown that C(UpdateRelaySourceV3) upserts. Only V(state=absent)
-    without O(groups), or O(groups=[]), deletes the whole configuration, in one C(DeleteRelaySourceV3) that
-    always names the app (a delete without the app would remove the vhost-wide configuration).
-  - B(Update semantics.) The API documentation does not say whether C(UpdateRelaySourceV3) replaces the app's
-    whole group list or upserts the groups it is sent (an existing group is updated in place and keeps its
-    position, a new one is appended, groups not sent are kept). When the declared groups that already exist
-    are in the declared order, the module deletes the groups not declared and sends the complete list in one
-    update, which ends right under both. Otherwise (a reorder, a group inserted before existing ones, or
-    none of the declared groups exists yet) it sends the complete list first, then reads the configuration
-    once more; if the API kept groups that must go or kept the old order (upsert), it deletes the fewest
-    groups that let the next update append the rest in order (a kept group never moves), and updates again.
-    RV(plan.update_semantics) says what the read showed.
-  - 'B(API calls per run) (read included; under replace / under upsert): no-op 1 / 1; create 2 / 2; change
-    groups in place 2 / 2; add groups after the existing ones 2 / 2; remove the last group 2 / 2; purge n
-    groups not declared while the declared ones stay in order 1+n / 1+n, plus 1 when declared groups also
-    change or new ones follow them; reorder C(A, B) to C(B, A) 3 / 5; C(A, B, C) to C(C, A) 3 / 6; insert a
-    group before the existing ones (C(A, B) to C(C, A, B)) 3 / 6; replace every group (C(A, B) to C(C))
-    3 / 5; delete listed groups (O(state=absent)) 1 + one per group that exists; delete the whole app 2. C(make bench) reports
-    these against the emulator in both modes.'
-  - B(Lost answers.) When the answer to a write is lost (a timeout or a cut connection after the retries, or a
-    retried delete answered C(ResourceNotFound) because the first attempt was applied), the module reads the
-    configuration again. A write whose effect is there counts as applied (with a warning) and the run goes on;
-    one whose effect is not there failed (RV(plan.writes[].settled_by_read) marks both). The failure message
-    says, for each write, whether it was applied, not applied, or of unknown outcome (the answer was lost and
-    that read failed too); C(changed) is true whenever a write was or may have been applied. Rerunning the
-    task converges.
-  - The module does not read the configuration back after its last write (to keep the number of calls
-    minimal); RV(relay_source) is the configuration that was written.
+  - B(Make before break.) The module reads the app, plans from what is there, writes, and reads again after any
+    write whose outcome depends on the API's update behaviour. After every single write, every origin (server
+    domain) that is in both the starting and the declared configuration is still configured in some group, and
+    the app never has zero groups while O(groups) declares any; every update sends all declared groups, and a
+    group is deleted only once the declared groups are in place. Only O(state=absent) without O(groups), or
+    O(groups=[]), deletes the whole configuration, in one C(DeleteRelaySourceV3) that always names the app (a
+    delete without the app would remove the vhost-wide configuration).
+  - B(Update behaviour.) The API documentation does not say what C(UpdateRelaySourceV3) does with the groups it is
+    not sent, nor where it puts the ones it is sent. The module is right under each of C(replace) (the app holds
+    exactly the groups sent), C(merge) (a sent group is updated in place, a new one appended, the others kept),
+    C(merge_first) (the sent groups first) and C(merge_last) (the sent groups last). An update that lists every
+    group the app holds in its order, new ones after them, ends the same under all four and needs no read; an
+    update that must reorder is followed by a read, which says which behaviours remain
+    (RV(plan.update_semantics)), and the rest is planned from that read. Where updates cannot move a group
+    (C(merge)), a group out of place is deleted and appended again, first copied under a temporary name
+    (C(<name>~ansible-copy)) when it holds an origin no other group holds; the copies are deleted at the end.
+    A behaviour outside the four is detected by those reads; a run stops with C(RelaySourceNotConverged) after
+    twice the groups read and declared plus six writes.
+  - B(O(purge_groups=false).) The listed groups are changed in place and new ones appended after the existing ones,
+    in one update under every behaviour; no group is moved or deleted.
+  - 'B(API calls per run), the read included, under the update behaviours replace / merge / merge_first /
+    merge_last (computed by C(tools/calls_per_change.py), which also writes the user guide''s table):
+    no change 1/1/1/1; create two groups 2/2/2/2; change a group in place 2/2/2/2; add a group at the end 2/2/2/2;
+    purge_groups=false: change B, add C 2/2/2/2; remove the last group 2/2/2/2; remove a group in the middle (A, X,
+    B to A, B) 2/2/2/2; rename a group (A, X to A, B with X''s origins) 3/3/3/3; replace every group (A, B to C)
+    4/4/4/4; reorder (A, B to B, A) 3/8/3/3; reorder and drop (A, B, C to C, A) 3/9/4/4; insert a group first (A, B
+    to C, A, B) 3/10/3/3; delete one group (state=absent) 2/2/2/2; delete the whole app (state=absent) 2/2/2/2.'
+  - B(Lost and late answers.) A write is never re-sent on its own after its answer was lost (a timeout, a cut
+    connection, a 5xx); the module waits until every attempt of it that was abandoned at the timeout has ended
+    (at most the timeout again), then reads. A write whose effect is there counts as applied (with a warning) and
+    the run goes on from what the read shows; one whose effect is not there may be planned again. If an attempt
+    does not end in time, no further write is made (its outcome is unknown). A run that lost an answer, or that
+    made updates only the learned behaviour predicted, ends with a read that shows the declared groups.
+    RV(plan.writes[].settled_by_read) marks the writes a read settled; C(changed) is true whenever a write was or
+    may have been applied.
+  - B(Failures and interrupts.) The failure message says, for each write, whether it was applied, not applied or
+    of unknown outcome, and what running the task again does; after a refusal that would repeat (an HTTP 4xx other
+    than throttling, an answer that is not understood) it says to fix the cause first. On SIGINT or SIGTERM (Ctrl-C,
+    an AWX cancel) no new write starts; the task fails with that message.
+  - B(Fields this collection does not manage.) Fields an answer holds beside the ones documented here (BytePlus
+    documents C(RetryTimes), C(LBType), per group C(Backup) and C(Weight), per server C(Host)...) are sent back
+    verbatim with every group the run sends unchanged, and app-level ones with every update. A declared change of a
+    group that holds such fields drops them; the module warns, naming them, and C(--diff) lists them under
+    C(unmanaged_fields).
+  - Unless the run read the configuration after its last write, RV(relay_source) is the configuration that was
+    written.
   - B(Fail closed.) An answer in a shape the module does not understand fails the task with the error code
     C(InvalidResponse) and the path of the odd field (for example
     C(Result.RelaySourceConfigList[0].GroupDetails[1].Servers)) before any write, whatever O(purge_groups) says,
     because reading it as "nothing configured" could make the next update remove groups. This includes a server whose
-    protocol is not C(rtmp) or C(flv), a group without a name, a group name repeated within an app and an app listed
-    twice. Only C(Result) absent or V({}), C(RelaySourceConfigList) absent or V([]), and the API's
-    C(ResourceNotFound) (HTTP 404) mean "nothing configured". C(RelaySourceParams) sent as a string holding a JSON object of strings is decoded.
+    protocol is not C(rtmp) or C(flv), a C(Vhost) other than the one asked for (compared case-insensitively), an app
+    or group name the module's own input rules refuse (blank, control characters, too long), a group name repeated
+    within an app and an app listed twice. Only C(Result) absent, null or V({}), an empty C(RelaySourceConfigList) and the
+    API's C(ResourceNotFound) (HTTP 404) mean "nothing configured"; a C(Result) with other keys and no
+    C(RelaySourceConfigList) does not. C(RelaySourceParams) sent as a string holding a JSON object of strings is
+    decoded.
 seealso:
   - module: volcengine.cloud.volc_live_relay_source_info
   - module: volcengine.cloud.volc_live_relay_sources
@@ -277,10 +297,11 @@ relay_source:
       sample: [{"name": "primary", "servers": [{"domain": "origin-a.example.org", "protocol": "rtmp", "params": {}}]}]
 plan:
   description:
-    - The writes of the run, decided from the fresh read, with what became of each.
-    - In check mode the first pass only, as decided from the read, every write V(planned). When
-      RV(plan.verify) is true, a real run may add follow-up writes after its check read (under upsert
-      semantics), which check mode cannot know.
+    - The writes of the run, planned from the fresh read (and from each read during the run), with what became of
+      each.
+    - In check mode the writes planned from the first read, every one V(planned), up to the first update whose
+      outcome depends on the API's update behaviour. When RV(plan.verify) is true, a real run reads after that
+      update and may plan further writes from what it shows, which check mode cannot know.
   returned: always
   type: dict
   contains:
@@ -290,11 +311,12 @@ plan:
       type: list
       elements: dict
       sample: [{"action": "delete_group", "groups": ["backup"], "description": "delete group backup",
-                "follow_up": false, "outcome": "applied", "settled_by_read": false}]
+                "follow_up": false, "temporary": false, "outcome": "applied", "settled_by_read": false}]
       contains:
         action:
           description:
-            - V(update) is one C(UpdateRelaySourceV3) carrying the complete declared list.
+            - V(update) is one C(UpdateRelaySourceV3) carrying every declared group (and, where they must stay
+              until a later delete, the app's other groups or temporary copies).
             - V(delete_group) is one C(DeleteRelaySourceV3) of one group.
             - V(delete_app) is one C(DeleteRelaySourceV3) of the app's whole configuration; only with
               O(state=absent) and no O(groups), or with an empty declared list.
@@ -308,7 +330,12 @@ plan:
           description: The write as a sentence, for example V(delete group backup).
           type: str
         follow_up:
-          description: Whether the write was decided by the read after the first update (the API upserted).
+          description: Whether the write was planned from a read made during the run (after an update whose outcome
+            depends on the API's update behaviour, or after a lost answer), not from the first read.
+          type: bool
+        temporary:
+          description: Whether the write adds or deletes temporary copies of groups (C(<name>~ansible-copy)), which
+            keep a group's origins configured while it is deleted and appended again to move it.
           type: bool
         outcome:
           description:
@@ -316,7 +343,8 @@ plan:
             - V(applied) - the API answered with success, or the answer was lost and a fresh read shows the write
               in effect.
             - V(failed) - the API refused it, or the answer was lost and a fresh read shows it not in effect.
-            - V(unknown) - the answer was lost and the read that would settle it failed too.
+            - V(unknown) - the answer was lost and no read could settle it (the read failed, or an abandoned attempt
+              of the write did not end within the timeout).
           type: str
         settled_by_read:
           description: Whether the answer to the write was lost, so a fresh read decided its outcome. A write
@@ -324,13 +352,16 @@ plan:
             run reads again.
           type: bool
     verify:
-      description: Whether the result of the first update depends on the API's update semantics, so the run
-        reads the configuration once more after it (one more C(DescribeRelaySourceV3)) to decide the follow-up.
+      description: Whether the plan holds an update whose outcome depends on the API's update behaviour, so the run
+        reads the configuration after it (one more C(DescribeRelaySourceV3)) and plans the rest from that read.
       type: bool
       sample: false
     update_semantics:
-      description: What that read showed the update did; V(unknown) when no such read was made (check mode,
-        RV(plan.verify) false, or the run failed before it).
+      description:
+        - The update behaviours that explain every read of the run, comma-separated (of C(replace), C(merge),
+          C(merge_first), C(merge_last); several when the reads could not tell them apart), or C(other) when none
+          does.
+        - V(unknown) when no such read was made (check mode, RV(plan.verify) false, or the run failed before it).
       type: str
       sample: unknown
 actions:
@@ -354,6 +385,9 @@ diff:
     - The configuration before and after (an empty dict when there is none), in diff mode.
     - C(before_header) and C(after_header) name the vhost and the app (C(relay source <vhost>/<app>)), so that a
       C(--diff) of many apps, for example in a loop, says which app each diff is about.
+    - A group that holds fields this collection does not manage lists their paths under C(unmanaged_fields) (for
+      example V([Backup, servers[0].Host])); on the after side only where the run sends them back, so a change that
+      drops them shows.
   returned: when diff mode is on
   type: dict
   sample: {"before": {}, "after": {"vhost": "push.example.com", "app": "live", "groups": []},
@@ -381,9 +415,14 @@ http_status:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError
+from ansible_collections.volcengine.cloud.plugins.module_utils.interrupts import StopFlag
 from ansible_collections.volcengine.cloud.plugins.module_utils.module_support import (
-    client_from_module, fail_from_error, request_ids_of, volcengine_argument_spec)
-from ansible_collections.volcengine.cloud.plugins.module_utils import relay_source
+    client_from_module, fail_from_error, refuse_endpoint_userinfo, request_ids_of, volcengine_argument_spec)
+from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source import app_diff, config
+from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_api import read_app
+from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_input import (
+    RelaySourceInputError, groups_argument_spec, validate_options)
+from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_writer import AppChange, new_plan, progress_message
 
 
 def argument_spec():
@@ -391,7 +430,7 @@ def argument_spec():
     spec.update(
         vhost=dict(type='str', required=True),
         app=dict(type='str', required=True),
-        groups=relay_source.groups_argument_spec(),
+        groups=groups_argument_spec(),
         state=dict(type='str', default='present', choices=['present', 'absent']),
         purge_groups=dict(type='bool', default=True),
     )
@@ -401,28 +440,34 @@ def argument_spec():
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
                            required_if=[('state', 'present', ('groups',))])
+    refuse_endpoint_userinfo(module)  # first: any later failure would print the endpoint in `invocation`
     vhost, app, state, listed = module.params['vhost'], module.params['app'], module.params['state'], module.params['groups']
     try:
-        relay_source.validate_options(vhost, app, listed, state)
-    except relay_source.RelaySourceInputError as error:
+        validate_options(vhost, app, listed, state)
+    except RelaySourceInputError as error:
         module.fail_json(msg=str(error), path=error.path)
 
-    client = client_from_module(module)
-    plan, current, after = relay_source.empty_plan(), [], []
+    stop = StopFlag().install()
+    client = client_from_module(module, stop)
+    change = None
     try:
-        current = relay_source.describe_app(client, vhost, app)
-        plan, after = relay_source.plan_app(current, listed, state, module.params['purge_groups'])
-        if relay_source.plan_has_writes(plan) and not module.check_mode:
-            relay_source.apply_plan(client, vhost, app, plan, current, after, warn=module.warn)
+        stored = read_app(client, vhost, app)
+        change = AppChange(stored, listed, state, module.params['purge_groups'])
+        for warning in change.dropped_fields_warnings():
+            module.warn(warning)
+        if change.has_writes() and not module.check_mode:
+            change.apply(client, warn=module.warn, stop=stop)
     except VolcengineError as error:
-        fail_from_error(module, error, relay_source.failure_context(plan, error, current, after),
-                        changed=relay_source.may_have_changed(plan), plan=plan, actions=relay_source.applied_actions(plan),
-                        request_ids=request_ids_of(client))
+        if change is None:
+            fail_from_error(module, error, progress_message(new_plan(), error), changed=False, plan=new_plan(),
+                            actions=[], request_ids=request_ids_of(client))
+        fail_from_error(module, error, change.failure_context(error), changed=change.may_have_changed(), plan=change.plan,
+                        actions=change.applied_actions(), request_ids=request_ids_of(client))
 
-    result = dict(changed=relay_source.plan_has_writes(plan), relay_source=relay_source.config(vhost, app, after), plan=plan,
-                  actions=relay_source.applied_actions(plan), request_ids=request_ids_of(client))
+    result = dict(changed=change.has_writes(), relay_source=config(vhost, app, change.after), plan=change.plan,
+                  actions=change.applied_actions(), request_ids=request_ids_of(client))
     if module._diff:
-        result['diff'] = relay_source.app_diff(vhost, app, current, after)
+        result['diff'] = app_diff(vhost, app, change.current, change.after, change.stored)
     module.exit_json(**result)
 
 

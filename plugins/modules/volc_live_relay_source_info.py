@@ -51,8 +51,10 @@ notes:
   - An empty result (no configuration, or the API's C(ResourceNotFound)) is not an error; RV(relay_sources) is then
     an empty list.
   - An answer in a shape the module does not understand (a field of the wrong type, a server with a protocol other
-    than C(rtmp) or C(flv), a group without a name or with the name of another group of its app, an app listed
-    twice) fails the task with the error code C(InvalidResponse) and the path of the odd field, for example
+    than C(rtmp) or C(flv), a C(Vhost) other than O(vhost) (compared case-insensitively), an app or group name the
+    input rules of M(volcengine.cloud.volc_live_relay_source) refuse, a group with the name of another group of its
+    app, an app listed twice, a C(Result) with other keys and no C(RelaySourceConfigList)) fails the task with the
+    error code C(InvalidResponse) and the path of the odd field, for example
     C(Result.RelaySourceConfigList[0].GroupDetails[1].Servers), rather than guess. C(RelaySourceParams) sent as a
     string holding a JSON object of strings is decoded.
   - A vhost-wide configuration (an empty or C(*) app, if the API reports one) is listed as the API returns it;
@@ -146,8 +148,9 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError
 from ansible_collections.volcengine.cloud.plugins.module_utils.module_support import (
-    client_from_module, fail_from_error, request_ids_of, volcengine_argument_spec)
-from ansible_collections.volcengine.cloud.plugins.module_utils import relay_source
+    client_from_module, fail_from_error, refuse_endpoint_userinfo, request_ids_of, volcengine_argument_spec)
+from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_api import describe
+from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_input import RelaySourceInputError, validate_filters
 
 
 def main():
@@ -158,15 +161,16 @@ def main():
         group=dict(type='str'),
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True, required_by={'group': 'app'})
+    refuse_endpoint_userinfo(module)  # first: any later failure would print the endpoint in `invocation`
     vhost, app, group = module.params['vhost'], module.params['app'], module.params['group']
     try:
-        relay_source.validate_filters(vhost, app, group)
-    except relay_source.RelaySourceInputError as error:
+        validate_filters(vhost, app, group)
+    except RelaySourceInputError as error:
         module.fail_json(msg=str(error), path=error.path)
 
     client = client_from_module(module)
     try:
-        configs = relay_source.describe(client, vhost, app, group)
+        configs = describe(client, vhost, app, group)
     except VolcengineError as error:
         fail_from_error(module, error, relay_sources=[], request_ids=request_ids_of(client))
     module.exit_json(changed=False, relay_sources=configs, request_ids=request_ids_of(client))

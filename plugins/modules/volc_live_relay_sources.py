@@ -18,12 +18,16 @@ description:
   - It reads each vhost in scope with B(one) C(DescribeRelaySourceV3) (without an app, which lists every app of
     the vhost), so a task over 100 apps that needs no change makes one API call.
   - Each app is planned and written exactly as M(volcengine.cloud.volc_live_relay_source) plans and writes it
-    (the same code; make before break, both update semantics, lost answers settled by a fresh read). Apps are
+    (the same closed-loop writer, with make before break under every update behaviour, lost answers settled by a
+    fresh read, and fields it does not manage sent back verbatim). Apps are
     independent, so their writes run concurrently on a pool of O(max_workers) threads in this one module
     process, paced by the client-side rate limiter (O(rate_limit)) that every fork of the controller shares.
   - One failing app does not stop the others. The task fails when any app failed; its message says how many
-    and shows the first failure (error code, message, RequestId); RV(results) says what became of every app.
-    Rerunning the task converges.
+    and shows the first failure (error code, message, RequestId, and whether running the task again helps);
+    RV(results) says what became of every app.
+  - On SIGINT or SIGTERM (Ctrl-C, an AWX cancel) no app starts and no new write is sent; writes in flight end
+    or are abandoned within the timeout, and the task fails saying, per app, what was applied, stopped part-way
+    or not started (RV(results[].status)).
   - Every value is validated before the first request; a bad value fails the task naming its path (for example
     C(config[3].groups[0].servers[1].domain)) without any API call. So does an app listed twice.
 author:
@@ -85,9 +89,10 @@ options:
                 aliases: [relay_source_domain]
               protocol:
                 description:
-                  - The pull protocol. Give it in lower case.
+                  - The pull protocol, V(rtmp) or V(flv), in any case (V(RTMP) is taken as V(rtmp)); it is sent and returned in
+                    lower case. Any other value fails before any request, with a message that names its path, for example
+                    C(config[0].groups[0].servers[0].protocol).
                 type: str
-                choices: [rtmp, flv]
                 default: rtmp
                 aliases: [relay_source_protocol]
               params:
@@ -110,8 +115,10 @@ options:
   state:
     description:
       - V(merged) creates or updates the listed groups of the listed apps. A listed group that exists gets
-        exactly the listed servers; the groups of the app that are not listed stay, after the listed ones (as
-        with O(volcengine.cloud.volc_live_relay_source#module:purge_groups=false)). Apps not listed stay.
+        exactly the listed servers, in its place; a new one is appended after the existing groups; the groups of
+        the app that are not listed stay where they are (as with
+        O(volcengine.cloud.volc_live_relay_source#module:purge_groups=false)), in one update per app under every
+        update behaviour, which never moves or deletes a group it was not given. Apps not listed stay.
       - V(replaced) makes each listed app hold exactly its listed groups, in order. Apps not listed stay.
       - V(overridden) does what V(replaced) does and B(deletes every other app) of the vhosts in scope (the
         vhosts of O(config) and O(vhosts)). A vhost in neither is never touched.
@@ -163,7 +170,13 @@ notes:
     writes M(volcengine.cloud.volc_live_relay_source) would make after its own read (see its notes for the
     count of each kind of change). Reads happen first; if any read fails, nothing is written.
   - B(Check mode) computes the same plan and makes no write. Where the outcome depends on the API's update
-    semantics (C(verify) in RV(results[].plan)), it reports the first pass only.
+    behaviour (C(verify) in RV(results[].plan)), it reports the writes up to the first update a read must follow.
+  - B(Answers.) Every read is checked as M(volcengine.cloud.volc_live_relay_source) checks it (see its notes,
+    "Fail closed"), so an entry of another vhost (compared case-insensitively) or an app or group name the input rules
+    refuse fails the task before any write.
+  - B(Fields this collection does not manage) are kept as M(volcengine.cloud.volc_live_relay_source) keeps them; a
+    declared change that drops some warns (naming the app, the group and the fields), and RV(diff) lists them under
+    C(unmanaged_fields).
   - A change takes effect on the CDN about 3 to 5 minutes after the task succeeds.
 seealso:
   - module: volcengine.cloud.volc_live_relay_source
@@ -350,8 +363,10 @@ results:
         - V(unchanged) - nothing to do.
         - V(planned) - check mode, with writes to make.
         - V(applied) - every write was applied.
-        - V(failed) - a write (or the read that checks an update) failed; see RV(results[].plan) for what was
-          applied, and the error fields.
+        - V(failed) - a write (or a read during the run) failed, or an interrupt stopped the app part-way; see
+          RV(results[].plan) for what was applied, and the error fields.
+        - V(not_started) - an interrupt (SIGINT, SIGTERM) arrived before the app's first write; nothing was
+          written to it.
       type: str
     changed:
       description: Whether a write was (or, in check mode, would be) applied, or may have been (a failed app).
@@ -364,7 +379,8 @@ results:
       description:
         - The app's plan, as M(volcengine.cloud.volc_live_relay_source) returns it in
           RV(volcengine.cloud.volc_live_relay_source#module:plan) - C(writes) (each with C(action), C(groups),
-          C(description), C(follow_up), C(outcome) and C(settled_by_read)), C(verify) and C(update_semantics).
+          C(description), C(follow_up), C(temporary), C(outcome) and C(settled_by_read)), C(verify) and
+          C(update_semantics).
       type: dict
     request_ids:
       description: The RequestId of every API answer of this app's writes and checks.
@@ -389,7 +405,7 @@ results:
   sample: [{"vhost": "push.example.com", "app": "live", "status": "applied", "changed": true,
             "actions": ["updated groups primary"], "request_ids": ["202306041104200100100232280022D31"],
             "plan": {"writes": [{"action": "update", "groups": ["primary"], "description": "update groups primary",
-                                 "follow_up": false, "outcome": "applied", "settled_by_read": false}],
+                                 "follow_up": false, "temporary": false, "outcome": "applied", "settled_by_read": false}],
                      "verify": false, "update_semantics": "unknown"}}]
 request_ids:
   description:
@@ -405,6 +421,9 @@ diff:
       after the apps already configured; each holds the app's configuration before and after (V({}) where it has
       none) and names the vhost and the app in C(before_header) and C(after_header), so a C(--check --diff) review
       of many apps says which app each change is about. An empty list when nothing changes.
+    - A group that holds fields this collection does not manage lists their paths under C(unmanaged_fields) (for
+      example V([Backup, servers[0].Host])); on the after side only where the run sends them back, so a change that
+      drops them shows.
   returned: when diff mode is on, O(state) writes, and every app succeeded
   type: list
   elements: dict
@@ -439,10 +458,11 @@ http_status:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.volcengine.cloud.plugins.module_utils.interrupts import StopFlag
 from ansible_collections.volcengine.cloud.plugins.module_utils.module_support import (
-    client_factory_from_module, fail_from_error, volcengine_argument_spec)
-from ansible_collections.volcengine.cloud.plugins.module_utils import relay_sources
-from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source import RelaySourceInputError, groups_argument_spec
+    client_factory_from_module, fail_from_error, refuse_endpoint_userinfo, volcengine_argument_spec)
+from ansible_collections.volcengine.cloud.plugins.module_utils import relay_source_many_apps as relay_sources
+from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_input import RelaySourceInputError, groups_argument_spec
 from ansible_collections.volcengine.cloud.plugins.module_utils.worker_pool import ClientPerThread, serialized
 
 
@@ -463,6 +483,7 @@ def argument_spec():
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    refuse_endpoint_userinfo(module)  # first: any later failure would print the endpoint in `invocation`
     state, config, vhosts = module.params['state'], module.params['config'], module.params['vhosts']
     try:
         relay_sources.validate(state, config, vhosts, module.params['max_workers'])
@@ -472,7 +493,8 @@ def main():
         module.exit_json(changed=False, rendered=relay_sources.render(config), request_ids=[])
 
     run = relay_sources.RelaySourcesRun(state, config, vhosts, module.params['max_workers'])
-    with ClientPerThread(client_factory_from_module(module)) as clients:
+    stop = StopFlag().install()
+    with ClientPerThread(client_factory_from_module(module, stop)) as clients:
         failed_read = run.read(clients)
         if failed_read is not None:
             fail_from_error(module, failed_read.error, 'Nothing was written.',
@@ -482,12 +504,16 @@ def main():
             module.exit_json(changed=False, gathered=run.gathered(), vhost_wide=run.vhost_wide(),
                              request_ids=run.request_ids())
         run.plan()
+        for warning in run.warnings():
+            module.warn(warning)
         if not module.check_mode:
-            run.apply(clients, warn=serialized(module.warn))
+            run.apply(clients, warn=serialized(module.warn), stop=stop)
 
     check_mode = module.check_mode
     result = dict(changed=run.changed(check_mode), before=run.gathered(), vhost_wide=run.vhost_wide(),
                   writes=run.requests(check_mode), results=run.results(check_mode), request_ids=run.request_ids())
+    if stop.is_set() and not check_mode:
+        module.fail_json(msg=run.interrupt_message(stop.signal_name, check_mode), **result)
     failed = run.failed()
     if failed:
         first = failed[0]

@@ -85,7 +85,9 @@ def run_playbook(tmp_path):
     counter = itertools.count(1)  # next() is atomic: tests may run playbooks from several threads at once
 
     def run(playbook, emulator=None, extra_vars=None, check=False, diff=False, verbosity=0, env=None,
-            forks=None, inventory=None, timeout=300):
+            forks=None, inventory=None, timeout=300, background=False):
+        """Run ``playbook`` and return its PlaybookRun; with ``background``, start it in a process group of its own
+        and return (the Popen, a function that waits for it and returns its PlaybookRun)."""
         workdir = tmp_path / ('run%d' % next(counter))
         workdir.mkdir()
         record_file = workdir / 'results.jsonl'
@@ -132,11 +134,21 @@ def run_playbook(tmp_path):
         if forks:
             command += ['--forks', str(forks)]
 
-        completed = subprocess.run(command, env=environment, cwd=str(workdir), capture_output=True, text=True,
-                                   timeout=timeout, check=False)
-        with record_file.open(encoding='utf-8') as records:
-            results = [json.loads(line) for line in records if line.strip()]
-        return PlaybookRun(command, completed, results)
+        def recorded(completed):
+            with record_file.open(encoding='utf-8') as records:
+                results = [json.loads(line) for line in records if line.strip()]
+            return PlaybookRun(command, completed, results)
+
+        if background:
+            process = subprocess.Popen(command, env=environment, cwd=str(workdir), stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+            def finish():
+                stdout, stderr = process.communicate(timeout=timeout)
+                return recorded(subprocess.CompletedProcess(command, process.returncode, stdout, stderr))
+            return process, finish
+        return recorded(subprocess.run(command, env=environment, cwd=str(workdir), capture_output=True, text=True,
+                                       timeout=timeout, check=False))
 
     return run
 

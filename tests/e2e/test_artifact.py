@@ -77,7 +77,7 @@ def test_a_maintainer_s_integration_config_never_ships():
 def test_every_collection_import_of_a_shipped_file_resolves_inside_the_artifact(installed_collection):
     root = shipped_root(installed_collection)
     python_files = sorted(root.rglob('*.py'))
-    assert any(path.name == 'test_relay_source_logic.py' for path in python_files)
+    assert any(path.name == 'test_relay_source_writer.py' for path in python_files)
     unresolved = ['%s imports %s' % (path.relative_to(root), name)
                   for path in python_files for name in collection_imports(path, root) if not resolves(root, name)]
     assert unresolved == []

@@ -7,6 +7,7 @@ Nothing here is timed; the figures a benchmark run reports are for people, the a
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import importlib.util
 import json
 import os
 import re
@@ -18,6 +19,19 @@ BUILD_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION_ROOT)))
 BENCH = os.path.join(COLLECTION_ROOT, 'tools', 'bench_relay_source.py')
 BENCH_MANY = os.path.join(COLLECTION_ROOT, 'tools', 'bench_relay_sources.py')
 APPS = 6
+
+
+def load_tool(name):
+    """A script of the collection's tools/ (no package), loaded by path."""
+    spec = importlib.util.spec_from_file_location(name, os.path.join(COLLECTION_ROOT, 'tools', name + '.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# The one home of the calls-per-change table (cases, behaviours, the calls computed in-process), which the module
+# notes and the user guide show and the benchmark measures again through ansible-playbook.
+calls_per_change = load_tool('calls_per_change')
 
 
 def test_benchmark_runs_and_reports_the_minimum_calls_and_no_failed_task(tmp_path):
@@ -32,18 +46,21 @@ def test_benchmark_runs_and_reports_the_minimum_calls_and_no_failed_task(tmp_pat
     with open(results, encoding='utf-8') as results_file:
         measured = json.load(results_file)
 
-    # (scenario, calls under replace, calls under upsert, changed): the figures the module notes and the guide give
-    assert [(row['scenario'], row['replace']['calls'], row['upsert']['calls'], row['replace']['changed'])
-            for row in measured['api_calls']] == [
-        ('no-op', 1, 1, 0), ('create (2 groups)', 2, 2, 1), ('change a group in place', 2, 2, 1),
-        ('add a group at the end', 2, 2, 1), ('remove the last group', 2, 2, 1),
-        ('purge a group in the middle (A, X, B to A, B)', 2, 2, 1), ('reorder (A, B to B, A)', 3, 5, 1),
-        ('reorder and drop (A, B, C to C, A)', 3, 6, 1), ('insert a group first (A, B to C, A, B)', 3, 6, 1),
-        ('replace every group (A, B to C)', 3, 5, 1), ('delete one group (state=absent)', 2, 2, 1),
-        ('delete the app (state=absent)', 2, 2, 1)]
-    for row in measured['api_calls']:
-        assert row['upsert']['changed'] == row['replace']['changed'], row
-        assert row['replace']['failed'] == row['upsert']['failed'] == 0, row
+    # every case of tools/calls_per_change.py, under every update behaviour: the calls through ansible-playbook are the
+    # ones computed in-process (the table of the module notes and the guide); a run that only reads changes nothing,
+    # any other changes the app, under every behaviour; no task fails
+    behaviours = calls_per_change.BEHAVIOURS
+    computed = calls_per_change.table()
+    assert [(row['scenario'], row['start']) for row in measured['api_calls']] == [
+        (name, start) for name, start, _arguments in calls_per_change.CASES]
+    assert [(row['scenario'], [row[behaviour]['calls'] for behaviour in behaviours]) for row in measured['api_calls']] == [
+        (name, list(counts)) for name, counts in computed]
+    for row, (_name, counts) in zip(measured['api_calls'], computed):
+        assert [row[behaviour]['changed'] for behaviour in behaviours] == [int(max(counts) > 1)] * len(behaviours), row
+        assert [row[behaviour]['failed'] for behaviour in behaviours] == [0] * len(behaviours), row
+        for behaviour in behaviours:
+            requests = row[behaviour]['requests'].split('; ')
+            assert len(requests) == row[behaviour]['calls'] and requests[0] == 'Describe', row
     assert measured['overhead']['runs'] == 2
     assert measured['startup']['relay'] > 0 and measured['startup']['ping'] > 0
 
@@ -58,13 +75,19 @@ def test_benchmark_runs_and_reports_the_minimum_calls_and_no_failed_task(tmp_pat
 
     with open(report, encoding='utf-8') as report_file:
         text = report_file.read()
-    assert '| no-op | 1 | 1 | 0 | DescribeRelaySourceV3 | DescribeRelaySourceV3 |' in text
-    assert ('| reorder (A, B to B, A) | 3 | 5 | 1 | DescribeRelaySourceV3, UpdateRelaySourceV3, DescribeRelaySourceV3 | '
-            'DescribeRelaySourceV3, UpdateRelaySourceV3, DescribeRelaySourceV3, DeleteRelaySourceV3, UpdateRelaySourceV3 |') in text
+    assert '| case | app holds first | calls: replace | calls: merge | calls: merge_first | calls: merge_last | changed |' in text
+    for row, (name, counts) in zip(measured['api_calls'], computed):
+        assert '| %s | %s | %s | %d |' % (name, ', '.join(row['start']) or '(nothing)', ' | '.join(map(str, counts)),
+                                         int(max(counts) > 1)) in text
+        for behaviour, calls in zip(behaviours, counts):
+            assert '| %s | %s | %d | %s |' % (name, behaviour, calls, row[behaviour]['requests']) in text
     assert text.count('| ansible-playbook, forks=3 |') == 4 and text.count('| 3 plain processes |') == 2
 
     # what `make bench` does next: docs/performance.md rendered from the results, in the layout of the page committed
-    assert_renders_with_signing_like_the_committed_page(results, tmp_path)
+    text = assert_renders_with_signing_like_the_committed_page(results, tmp_path)
+    # the page's API-call rows: one per case, the computed table's figures under each behaviour
+    for name, counts in computed:
+        assert '| API calls: %s (%s) | %s |' % (name, ' / '.join(behaviours), ' / '.join(map(str, counts))) in text
 
 
 PAGE = os.path.join(COLLECTION_ROOT, 'docs', 'performance.md')
@@ -92,10 +115,12 @@ def assert_renders_with_signing_like_the_committed_page(relay_source_results, tm
                               '-r', '1', '--json', str(run / 'signing.json')],
                              capture_output=True, text=True, timeout=300, check=False, env=dict(os.environ, PYTHONPATH=BUILD_ROOT))
     assert signing.returncode == 0, signing.stdout + signing.stderr
-    fresh = assert_renders_like_the_committed_page(run, tmp_path)[0]
+    fresh, text = assert_renders_like_the_committed_page(run, tmp_path)
     assert sorted(fresh) == ['Request signing (tools/bench_signing.py)',
                              'volc_live_relay_source against the emulator (tools/bench_relay_source.py)']
-    assert len(fresh['volc_live_relay_source against the emulator (tools/bench_relay_source.py)']) == 9
+    # a row per case of tools/calls_per_change.py, then the 7 rows of times and throughput
+    assert len(fresh['volc_live_relay_source against the emulator (tools/bench_relay_source.py)']) == len(calls_per_change.CASES) + 7
+    return text
 
 
 def assert_renders_like_the_committed_page(run, tmp_path):

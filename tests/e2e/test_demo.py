@@ -31,15 +31,47 @@ def test_the_demo_tells_its_story_without_a_warning():
     output = completed.stdout + completed.stderr
     assert completed.returncode == 0, output[-6000:]
     assert 'WARNING' not in output and 'No inventory was parsed' not in output
-    steps = re.findall(r'^==== (\d)\. ', output, re.MULTILINE)
-    assert steps == ['1', '2', '3', '4', '5'], output[-6000:]
-    assert re.findall(r'ok=\d+ +changed=(\d+)', output) == ['1', '0', '1', '1', '0']
-    # the diffs name the app; the check run's diff is the change; the read-back is in the modules' vocabulary
-    assert output.count('--- before: relay source push.example.com/live') == 3
-    assert '-        -   domain: origin-b.example.org:1935\n+        -   domain: origin-c.example.org:1935' in output
-    read_back = output.split('==== 5.', 1)[1]
+    steps = re.findall(r'^==== (\d+)\. ', output, re.MULTILINE)
+    assert steps == [str(step) for step in range(1, 11)], output[-6000:]
+    assert re.findall(r'ok=\d+ +changed=(\d+)', output) == ['1', '0', '1', '1', '0', '1', '1', '1', '0']
+    # the one output setting the demo makes is said before the first step, and the guide documents it
+    announced = output.split('==== 1.', 1)[0]
+    assert '==> showing results as YAML (ANSIBLE_CALLBACK_RESULT_FORMAT=yaml;' in announced
+    guide = (COLLECTION_DIR / 'docs' / 'docsite' / 'rst' / 'guide.rst').read_text(encoding='utf-8')
+    assert 'callback_result_format = yaml' in guide and 'ANSIBLE_CALLBACK_RESULT_FORMAT' in guide
+
+    # act one, one app: the diffs name the app; the check run's diff is the change; the read-back is in the modules'
+    # vocabulary
+    act_one, act_two = output.split('==== 6.', 1)
+    assert act_one.count('--- before: relay source push.example.com/live') == 3
+    assert '-        -   domain: origin-b.example.org:1935\n+        -   domain: origin-c.example.org:1935' in act_one
+    read_back = act_one.split('==== 5.', 1)[1]
     assert 'current.relay_sources:' in read_back and 'RelaySourceConfigList' not in read_back
-    assert output.rstrip().endswith('demo: OK - created, unchanged on the rerun, a change reviewed in check mode and applied, read back.')
+
+    # act two, the whole vhost: the gathered data file holds the three apps, the edit is shown, the review shows every
+    # change (the deletion included) and nothing of the unchanged app, and the apply shows the same diffs
+    gathered = act_two.split('$ cat build/demo/push.example.com.yml\n', 1)[1].split('==== 7.', 1)[0]
+    assert re.findall(r'^  app: (\S+)$', gathered, re.MULTILINE) == ['live', 'news', 'sports']
+    edit = act_two.split('==== 7.', 1)[1].split('==== 8.', 1)[0]
+    assert '-  app: news\n' in edit and '+  app: events\n' in edit
+    assert '-    - domain: stadium-origin.example.org\n+    - domain: stadium-origin-2.example.org\n' in edit
+    review, apply = act_two.split('==== 8.', 1)[1].split('==== 9.', 1)
+    apply, rerun = apply.split('==== 10.', 1)
+    assert '--check --diff' in review.splitlines()[1]
+    for shown in (review, apply):
+        headers = re.findall(r'^--- before: relay source (\S+)$', shown, re.MULTILINE)
+        assert sorted(headers) == ['push.example.com/events', 'push.example.com/news', 'push.example.com/sports']
+        assert '-    app: news\n' in shown and '+    app: events\n' in shown
+        assert '+        -   domain: stadium-origin-2.example.org\n' in shown
+    # TODO(issue 24): volc_live_relay_sources is getting a one-line `summary`, returned and shown as the first diff
+    # entry. Once it lands, turn this on with its exact wording, e.g.:
+    # assert re.search(r'push\.example\.com: .*created 1 .*events.*updated 1 .*sports.*deleted 1 .*news', review)
+    assert 'applied with DeleteRelaySourceV3 news, UpdateRelaySourceV3 events, UpdateRelaySourceV3 sports;' in apply
+    assert 'relay source' not in rerun and '==> changed=0: one read (DescribeRelaySourceV3)' in rerun
+
+    assert output.rstrip().endswith(
+        'demo: OK - one app created, unchanged on the rerun, a change reviewed in check mode and applied, read back;'
+        ' the whole vhost gathered to data, an edit reviewed with --check --diff, applied, unchanged on the rerun.')
 
 
 def test_the_demo_environment_gets_the_newest_tested_ansible_core_the_python_accepts():

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The integration targets clean up after a failure: a target that fails half-way still deletes what it created,
 because its tasks sit in a block whose `always` removes its apps. The stage integration-targets runs every target
-when all goes well (tools/run_integration_targets.py); this test makes one fail on purpose, with an emulator fault."""
+when all goes well (tools/run_integration_targets.py); this test makes one fail on purpose, with an emulator fault,
+and one stop at its guard before state=overridden, on an app of the prefix that is not a test run's."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
@@ -48,3 +49,27 @@ def test_a_target_that_fails_half_way_still_deletes_what_it_created(tmp_path):
     assert 'TASK [volc_live_relay_source : Remove the app this target created]' in output
     assert writes[-1]['action'] == 'DeleteRelaySourceV3' and writes[-1]['body']['App'] == created
     assert left == []
+
+
+def test_overridden_stops_before_an_app_that_merely_starts_with_the_prefix(tmp_path):
+    """An app of the test vhost named like the prefix but not like a test run's app (prefix, six-character run id,
+    "-") is not a test app: the target stops before state=overridden, and that app is never written."""
+    runner = load_runner()
+    collection = collection_copy(tmp_path)
+    production = {'Vhost': runner.TEST_VHOST, 'App': runner.TEST_APP_PREFIX + 'production',
+                  'GroupDetails': [{'Group': 'primary', 'Servers': [runner.SEED_SERVER]}]}
+    with Emulator(update_mode='replace', rate_limit=0) as emulator:
+        emulator.set_state([production])
+        seeded = emulator.state()['RelaySourceConfigList']
+        runner.write_config(collection, runner.emulator_config(emulator))
+        status, output = runner.run_ansible_test(collection, ['volc_live_relay_sources'])
+        writes = emulator.write_requests()
+        left = emulator.state()['RelaySourceConfigList']
+
+    assert status != 0
+    assert 'TASK [volc_live_relay_sources : The test vhost holds only apps of test runs' in output
+    assert "holds apps that are not apps of a test run" in output and "'ansibletest-production'" in output
+    assert 'TASK [volc_live_relay_sources : Override the vhost' not in output
+    assert [request for request in writes if request['body'].get('App') == production['App']] == []
+    assert all(runner.TEST_RUN_APP.match(request['body']['App']) for request in writes), writes
+    assert left == seeded

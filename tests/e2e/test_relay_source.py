@@ -39,13 +39,15 @@ def test_lifecycle(emulator, run_playbook):
     assert len(log) == sum(len(entry['result']['request_ids']) for entry in run.results)
     assert all(item['signature_valid'] for item in log)
 
-    # The calls after the first read: a reorder is one update and a check read under replace; under upsert the
-    # check read sees the old order kept, so the groups out of place are deleted and the update sent again.
+    # The calls after the first read: a reorder is one update and a read under replace; under merge the read sees the
+    # old order kept, so the group out of place is copied under a temporary name, deleted, appended again, the copy
+    # deleted, and a last read confirms the order the learned behaviour predicted.
+    recycle = [UPDATE, DELETE, UPDATE, DELETE, DESCRIBE]
     expected_calls = {
         'Create': [UPDATE],
-        'Reorder': [UPDATE, DESCRIBE] + ([DELETE, UPDATE] if upsert else []),
-        'Add without purge': [UPDATE, DESCRIBE] + ([DELETE, DELETE, UPDATE] if upsert else []),
-        'Purge': [DELETE],
+        'Reorder': [UPDATE, DESCRIBE] + (recycle if upsert else []),
+        'Add without purge': [UPDATE],
+        'Purge': [UPDATE, DESCRIBE] + ([DELETE] + recycle if upsert else []),
         'Delete one group': [DELETE],
         'Delete all': [DELETE],
     }
@@ -79,63 +81,70 @@ def test_lifecycle(emulator, run_playbook):
     reorder = run.task('Reorder')['result']
     assert [item['name'] for item in reorder['diff']['before']['groups']] == ['relay1', 'relay2']
     assert [item['name'] for item in reorder['diff']['after']['groups']] == ['relay2', 'relay1']
-    assert reorder['plan']['verify'] is True and reorder['plan']['update_semantics'] == ('upsert' if upsert else 'replace')
-    assert reorder['actions'] == ['updated groups relay2, relay1'] + (
-        ['deleted group relay1', 'updated groups relay2, relay1'] if upsert else [])
+    assert reorder['plan']['verify'] is True
+    assert reorder['plan']['update_semantics'] == ('merge' if upsert else 'replace, merge_first, merge_last')
+    copy = 'relay1~ansible-copy'
+    assert reorder['actions'] == ['updated groups relay2, relay1'] + ([
+        'updated groups relay1, relay2, %s' % copy, 'deleted group relay1', 'updated groups relay2, %s, relay1' % copy,
+        'deleted group %s' % copy] if upsert else [])
 
     added = run.task('Add without purge')['result']
-    assert [item['name'] for item in added['relay_source']['groups']] == ['relay3', 'relay1', 'relay2']
+    # purge_groups=false changes relay1 in place and appends relay3: nothing moves
+    assert [item['name'] for item in added['relay_source']['groups']] == ['relay2', 'relay1', 'relay3']
     purge = run.task('Purge')['result']
-    assert [(write['action'], write['groups']) for write in purge['plan']['writes']] == [('delete_group', ['relay2'])]
+    assert [(write['action'], write['groups']) for write in purge['plan']['writes']][0] == ('update', ['relay3', 'relay1'])
     assert calls_of(log, run.task('Delete one group'))[1] == (DELETE, {'Vhost': VHOST, 'App': 'live', 'Group': 'relay3'})
     assert calls_of(log, run.task('Delete all'))[1] == (DELETE, {'Vhost': VHOST, 'App': 'live'})
     assert run.task('Delete all')['result']['diff']['after'] == {}
     assert emulator.state()['RelaySourceConfigList'] == []
 
 
-def replay(initial, log, update_mode):
-    """The emulator's request log replayed from ``initial`` (group names of one app): (action, Group of a delete,
-    group names after the write) for every write that took effect, by the emulator's documented semantics."""
-    names, steps = list(initial), []
+def writes_seen(log, app):
+    """(action, Group of a delete, group names of ``app`` after the write, its server domains) for every write the
+    emulator applied, from the state it logged after each one (setting log_state_after)."""
+    steps = []
     for entry in log:
-        applied = entry['http_status'] == 200 or (entry['fault'] == 'drop_after' and entry['error_code'] is None)
-        if entry['action'] not in (UPDATE, DELETE) or not applied:
+        if entry['action'] not in (UPDATE, DELETE) or 'state_after' not in entry:
             continue
-        body = entry['body']
-        if entry['action'] == UPDATE:
-            sent = [detail['Group'] for detail in body['GroupDetails']]
-            names = sent if update_mode == 'replace' else names + [name for name in sent if name not in names]
-        else:
-            names = [name for name in names if 'Group' in body and name != body['Group']]
-        steps.append((entry['action'], body.get('Group'), list(names)))
+        held = [config for config in entry['state_after'] if config['Vhost'] == VHOST and config['App'] == app]
+        details = held[0]['GroupDetails'] if held else []
+        steps.append((entry['action'], entry['body'].get('Group'), [detail['Group'] for detail in details],
+                      set(server['RelaySourceDomain'] for detail in details for server in detail['Servers'])))
     return steps
 
 
-# (app, current groups, declared groups, group names after each write under replace, ... under upsert)
+COPY = '~ansible-copy'
+# (app, current groups, declared groups, group names after each write under replace, ... under merge)
 MAKE_BEFORE_BREAK = [
-    ('reorder', ['a', 'b'], ['b', 'a'], [['b', 'a']], [['a', 'b'], ['b'], ['b', 'a']]),
-    ('reorder-drop', ['a', 'b', 'c'], ['c', 'a'], [['c', 'a']], [['a', 'b', 'c'], ['a', 'c'], ['c'], ['c', 'a']]),
-    ('replace-all', ['a', 'b'], ['c'], [['c']], [['a', 'b', 'c'], ['b', 'c'], ['c']]),
+    ('reorder', ['a', 'b'], ['b', 'a'], [['b', 'a']],
+     [['a', 'b'], ['a', 'b', 'a' + COPY], ['b', 'a' + COPY], ['b', 'a' + COPY, 'a'], ['b', 'a']]),
+    ('reorder-drop', ['a', 'b', 'c'], ['c', 'a'], [['c', 'a']],
+     [['a', 'b', 'c'], ['a', 'c'], ['a', 'c', 'a' + COPY], ['c', 'a' + COPY], ['c', 'a' + COPY, 'a'], ['c', 'a']]),
+    ('replace-all', ['a', 'b'], ['c'], [['a', 'b', 'c'], ['b', 'c'], ['c']], [['a', 'b', 'c'], ['b', 'c'], ['c']]),
     ('purge', ['a', 'x', 'b'], ['a', 'b'], [['a', 'b']], [['a', 'b']]),
     ('add', ['a'], ['a', 'b'], [['a', 'b']], [['a', 'b']]),
 ]
 
 
 def test_request_log_replayed_shows_the_app_never_without_a_group(emulator, run_playbook):
-    """Replays each task's writes from the emulator's log: the group list after every single write is never
-    empty, no delete is app-wide, no declared group is deleted under replace, and the end is the declared list."""
+    """The state the emulator logged after each single write of each task: never without a group, never without an
+    origin the change keeps, no app-wide delete, no declared group deleted under replace, and the declared list at
+    the end."""
     update_mode = emulator.settings()['update_mode']
+    emulator.settings(log_state_after=True)
     emulator.set_state([api_config(app, [group(name) for name in current]) for app, current, _d, _r, _u in MAKE_BEFORE_BREAK])
     run = run_playbook(playbook(*[relay_task(app, app=app, groups=[group(name) for name in declared])
                                   for app, _c, declared, _r, _u in MAKE_BEFORE_BREAK]), emulator=emulator)
     assert run.rc == 0, run
     log = emulator.requests()
-    for app, current, declared, after_replace, after_upsert in MAKE_BEFORE_BREAK:
+    for app, current, declared, after_replace, after_merge in MAKE_BEFORE_BREAK:
         ids = set(run.task(app)['result']['request_ids'])
-        steps = replay(current, [entry for entry in log if entry['request_id'] in ids], update_mode)
-        assert [names for _action, _group, names in steps] == (after_replace if update_mode == 'replace' else after_upsert), app
-        for action, deleted, names in steps:
+        steps = writes_seen([entry for entry in log if entry['request_id'] in ids], app)
+        assert [names for _action, _group, names, _domains in steps] == (after_replace if update_mode == 'replace' else after_merge), app
+        kept = set(name + '.example.org' for name in current if name in declared)
+        for action, deleted, names, domains in steps:
             assert names, (app, 'the app passed through zero groups')
+            assert kept <= domains, (app, 'an origin the change keeps was taken away', names)
             if action == DELETE:
                 assert deleted is not None, (app, 'an app-wide delete while groups are declared')
                 assert update_mode == 'merge' or deleted not in declared, (app, 'a declared group deleted under replace')
@@ -149,7 +158,9 @@ def test_check_mode_run_writes_nothing(emulator_replace, run_playbook):
                        emulator=emulator_replace, check=True, diff=True)
     assert run.rc == 0, run
     assert run.task('apply')['status'] == 'changed'
-    assert [(write['action'], write['outcome']) for write in run.task('apply')['result']['plan']['writes']] == [('update', 'planned')]
+    # the new groups are added before the old one goes
+    assert [(write['action'], write['outcome']) for write in run.task('apply')['result']['plan']['writes']] == [
+        ('update', 'planned'), ('delete_group', 'planned')]
     assert emulator_replace.write_requests() == []
     assert [item['action'] for item in emulator_replace.requests()] == [DESCRIBE, DESCRIBE]
     assert group_names(emulator_replace) == ['old']
@@ -163,8 +174,8 @@ def test_api_errors_reach_the_user(emulator_replace, run_playbook):
         emulator.inject_fault(kind='error', status=status, code=code, actions=[DESCRIBE])
     before_partial = [group('a'), group('x'), group('b')]
     emulator.set_state([api_config('partial', before_partial), api_config('proto', [group('p', 'x.example.org')])])
-    emulator.inject_fault(kind='error', status=500, code='InternalError', actions=[UPDATE])
-    emulator.inject_fault(kind='error', status=400, code='InvalidParam', actions=[UPDATE])
+    emulator.inject_fault(kind='error', status=403, code='RequestForbidden', actions=[DELETE], apps=['partial'])
+    emulator.inject_fault(kind='error', status=400, code='InvalidParam', actions=[UPDATE], apps=['proto'])
     partial_groups = [group('a'), group('b', 'new-b.example.org'), group('c')]
     tasks = [relay_task(code, ignore_errors=True, groups=[group('relay1')]) for code, _status in SEED_ERRORS]
     tasks += [
@@ -190,13 +201,12 @@ def test_api_errors_reach_the_user(emulator_replace, run_playbook):
 
     partial = run.task('partial')['result']
     assert run.task('partial')['status'] == 'failed' and partial['changed'] is True
-    assert partial['actions'] == ['deleted group x']
-    # the 500 may have come after the API applied the update: a fresh read (the last call) shows it did not
-    assert ('Already applied: deleted group x. Not applied: update groups a, b, c (a fresh read did not show it in effect).'
-            in partial['msg'])
-    assert 'converges' in partial['msg'] and 'unknown' not in partial['msg']
-    assert ERROR_ADVICE['InternalError'] in partial['msg']
-    assert [item['action'] for item in log if item['request_id'] in partial['request_ids']] == [DESCRIBE, DELETE, UPDATE, DESCRIBE]
+    # the groups are added (x kept for now) before x is deleted; the delete is refused
+    assert partial['actions'] == ['updated groups a, x, b, c']
+    assert 'Already applied: updated groups a, x, b, c. Not applied: delete group x.' in partial['msg']
+    assert 'would meet the same refusal' in partial['msg'] and 'converges' not in partial['msg']
+    assert ERROR_ADVICE['RequestForbidden'] in partial['msg']
+    assert [item['action'] for item in log if item['request_id'] in partial['request_ids']] == [DESCRIBE, UPDATE, DELETE]
     assert [write['outcome'] for write in partial['plan']['writes']] == ['applied', 'failed']
 
     protocol = run.task('protocol change')['result']

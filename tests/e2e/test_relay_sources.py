@@ -54,10 +54,11 @@ def test_every_state_checked_applied_and_idempotent(emulator, run_playbook):
     assert all(item['signature_valid'] for item in log)
 
     # The writes of each real run after its one read (any order: the apps' writes run concurrently); a reorder of a
-    # listed app is checked with a second read and, under upsert, finished by a delete and an update.
+    # listed app is followed by a read and, under merge, finished by moving relay2 with a temporary copy of it, and a
+    # last read.
     expected_writes = {
         'Merge': [UPDATE] * 3,
-        'Replace': [DESCRIBE, UPDATE] + ([DELETE, UPDATE] if upsert else []),
+        'Replace': [DESCRIBE, UPDATE] + ([UPDATE, DELETE, UPDATE, DELETE, DESCRIBE] if upsert else []),
         'Override': [DELETE, DELETE, UPDATE],
         'Delete one group': [DELETE],
         'Delete the vhost': [DELETE, DELETE],
@@ -84,7 +85,7 @@ def test_every_state_checked_applied_and_idempotent(emulator, run_playbook):
         (app, 'relay source %s/%s' % (VHOST, app)) for app in ('events', 'live', 'sports')]
     assert merge['vhost_wide'] == [{'vhost': VHOST, 'app': '', 'groups': [group('wide', protocol='rtmp', params={})]}]
     replace = run.task('Replace')['result']['results'][0]
-    assert replace['plan']['update_semantics'] == ('upsert' if upsert else 'replace')
+    assert replace['plan']['update_semantics'] == ('merge' if upsert else 'replace, merge_first, merge_last')
     override = run.task('Override')['result']
     # config's apps in order, then the apps deleted because config does not list them (in the API's order)
     assert [(result['app'], result['status']) for result in override['results'][:2]] == [('live', 'unchanged'), ('new', 'applied')]

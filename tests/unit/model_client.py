@@ -19,7 +19,7 @@ import json
 from ansible_collections.volcengine.cloud.plugins.module_utils import errors
 from ansible_collections.volcengine.cloud.plugins.module_utils.client import APIResponse
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineAPIError, VolcengineTransportError
-from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source import groups_to_api
+from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_api import groups_to_api
 from ansible_collections.volcengine.cloud.tests.emulator.api_model import WRITE_ACTIONS, LiveAPIModel
 
 
@@ -30,13 +30,16 @@ class ModelClient(object):
     Each call is sent to the model as JSON bytes, as the client sends it, and taken as signed with ``access_key``.
     The model's envelope becomes an APIResponse or a VolcengineAPIError (its RequestId kept in ``request_ids``); no
     answer (drop, drop_after) is a ConnectionError, and a request the model held longer than ``timeout`` (a fault's
-    ``delay``) a Timeout, whatever came after. ``retries``: how many times a call whose answer was lost (those two
+    ``delay``) a Timeout, whatever came after. ``retries``: how many times a read whose answer was lost (those two
     transport errors) is sent again, the part of the client's retry policy that makes ``attempts`` more than 1
-    (API errors are not retried here). Raw and html faults answer an HTTP client only: use the emulator for them.
+    (API errors are not retried here; a write is never re-sent after a lost answer, as the client does not).
+    ``stop`` (an interrupts.StopFlag) stops writes before they are sent, as the client does. Raw and html faults
+    answer an HTTP client only: use the emulator for them.
     """
 
-    def __init__(self, model, access_key='AKLTTEST', timeout=30.0, retries=0):
+    def __init__(self, model, access_key='AKLTTEST', timeout=30.0, retries=0, stop=None):
         self.model = model
+        self.stop = stop
         self.access_key = access_key
         self.timeout = timeout
         self.retries = retries
@@ -46,17 +49,23 @@ class ModelClient(object):
     def close(self):
         self.closed = True
 
-    def call(self, action, version, body=None):
+    def call(self, action, version, body=None, write=False):
         payload = json.dumps(body if body is not None else {}, separators=(',', ':'), ensure_ascii=False).encode('utf-8')
         attempt = 0
         while True:
             attempt += 1
+            if write and self.stop is not None:
+                self.stop.check(action)
             try:
                 return self._attempt(action, version, payload, attempt)
             except VolcengineTransportError as error:
                 error.attempts = attempt
-                if attempt > self.retries:
+                if attempt > self.retries or write:
                     raise
+
+    def wait_for_abandoned_attempts(self):
+        """In-process, an attempt held past the timeout has taken effect when its Timeout is raised: none is open."""
+        return True
 
     def _attempt(self, action, version, payload, attempt):
         reply = self.model.answer(action, version, payload, access_key=self.access_key)

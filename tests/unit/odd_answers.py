@@ -36,7 +36,8 @@ _GROUP = _ENTRY + '.GroupDetails[1]'
 _SERVER = _GROUP + '.Servers[1]'
 _SERVER_FIELDS = {'RelaySourceDomain': 'a.example.org', 'RelaySourceProtocol': 'flv'}
 
-# (what is odd, the Result, the path the error must name): none of them may read as "nothing configured".
+# (what is odd, the Result, the path the error must name): none of them may read as "nothing configured" nor as
+# another vhost's or an unmanageable app's configuration. Keep the first six as they are (a module test uses them).
 ODD_DESCRIBE_RESULTS = [
     ('Result a string', 'RelaySourceConfigList', 'Result'),
     ('Result an array', [describe_result()], 'Result'),
@@ -81,4 +82,18 @@ ODD_DESCRIBE_RESULTS = [
     ('params value a number', describe_result(server={'RelaySourceParams': {'port': 1935}}), _SERVER + '.RelaySourceParams["port"]'),
     ('params JSON value a number', describe_result(server={'RelaySourceParams': '{"port": 1935}'}),
      _SERVER + '.RelaySourceParams["port"]'),
+    # Issue 23: a Result without the list, an entry of another vhost, names the input rules refuse.
+    ('Result only a Total', {'Total': 1}, 'Result'),
+    ('Result only a zero Total', {'Total': 0}, 'Result'),
+    ('list renamed', {'RelaySourceConfigs': describe_result()['RelaySourceConfigList']}, 'Result'),
+    ('list renamed, beside a Total', {'RelaySourceConfigs': describe_result()['RelaySourceConfigList'], 'Total': 1}, 'Result'),
+    ('Vhost another', describe_result(entry={'Vhost': 'pull.example.com'}), _ENTRY + '.Vhost'),
+    ('Vhost a number', describe_result(entry={'Vhost': 1}), _ENTRY + '.Vhost'),
+    ('App blank', describe_result(entry={'App': ' '}), _ENTRY + '.App'),
+    ('App with an escape sequence', describe_result(entry={'App': 'live\x1b[31m'}), _ENTRY + '.App'),
+    ('App too long', describe_result(entry={'App': 'a' * 31}), _ENTRY + '.App'),
+    ('Group surrounding whitespace', describe_result(group={'Group': ' relay2'}), _GROUP + '.Group'),
+    ('Group with a newline', describe_result(group={'Group': 'relay\n2'}), _GROUP + '.Group'),
+    ('Group an escape sequence', describe_result(group={'Group': '\x1b[2J'}), _GROUP + '.Group'),
+    ('Group zero-width', describe_result(group={'Group': 're\u200blay2'}), _GROUP + '.Group'),
 ]

@@ -51,7 +51,7 @@ def test_success_returns_result_request_id_and_attempts():
     call = session.calls[0]
     assert call['url'] == 'https://live.volcengineapi.com/?Action=DescribeRelaySourceV3&Version=2023-01-01'
     assert call['verify'] is True
-    assert call['timeout'] == 30
+    assert call['timeout'] == (30, 60)  # connect, read: an abandoned attempt may wait the timeout again
     assert call['headers']['Host'] == 'live.volcengineapi.com'
     assert call['headers']['X-Date'] == '20240102T030405Z'
 
@@ -300,7 +300,7 @@ def test_rate_limiter_acquired_before_every_attempt():
     class Limiter(object):
         count = 0
 
-        def acquire(self):
+        def acquire(self, should_stop=None):
             self.count += 1
             return 0.0
 

@@ -20,8 +20,9 @@ COMMON_CODES = [
     'ServiceNotFound', 'InvalidActionOrVersion', 'FlowLimitExceeded', 'AccountFlowLimitExceeded',
     'ServiceUnavailableTemp', 'FailToConnect',
 ]
-PSEUDO_CODES = [errors.CONNECTION_ERROR, errors.TIMEOUT, errors.TLS_VERIFICATION_FAILED, errors.NON_JSON_RESPONSE,
-                errors.EMPTY_RESPONSE, errors.INVALID_ENVELOPE, errors.HTTP_ERROR]
+PSEUDO_CODES = [errors.CONNECTION_ERROR, errors.TIMEOUT, errors.TLS_VERIFICATION_FAILED, errors.ENDPOINT_NOT_TLS,
+                errors.NON_JSON_RESPONSE, errors.EMPTY_RESPONSE, errors.INVALID_ENVELOPE, errors.HTTP_ERROR,
+                errors.WRONG_REGION]
 
 
 @pytest.mark.parametrize('code', SEED_CODES + COMMON_CODES + PSEUDO_CODES)
@@ -50,6 +51,67 @@ def test_credential_advice_names_options():
     assert 'session_token' in errors.ERROR_ADVICE['InvalidSecretToken']
     assert 'ca_bundle' in errors.ERROR_ADVICE[errors.TLS_VERIFICATION_FAILED]
     assert 'already exists' in errors.ERROR_ADVICE['RequestLimitExceeded.Exist']
+
+
+def test_advice_names_the_cause_not_a_neighbour():
+    not_tls = errors.ERROR_ADVICE[errors.ENDPOINT_NOT_TLS]
+    assert 'http://' in not_tls and 'port' in not_tls and 'CA' not in not_tls and 'validate_certs' not in not_tls
+    wrong_region = errors.ERROR_ADVICE[errors.WRONG_REGION]
+    assert 'region option (or VOLCENGINE_REGION)' in wrong_region and 'secret_key' not in wrong_region
+    assert 'region option' in errors.ERROR_ADVICE['SignatureDoesNotMatch']  # the gateway's message may not say which
+    assert errors.WRONG_REGION not in errors.THROTTLING_CODES | errors.TRANSIENT_CODES
+
+
+SCOPE_MISMATCH = 'the credential scope 20260105/cn-beijing/live/request does not match 20260105/cn-north-1/live/request'
+
+
+@pytest.mark.parametrize('code, message, region, answer_region, expected', [
+    # a scope quoted with another region than the one signed for, or two scopes of different regions
+    ('SignatureDoesNotMatch', SCOPE_MISMATCH, 'cn-beijing', None, errors.WRONG_REGION),
+    ('SignatureDoesNotMatch', SCOPE_MISMATCH, None, None, errors.WRONG_REGION),
+    ('InvalidCredential', 'Credential AKLTx/20260105/cn-beijing/live/request: unknown scope', 'cn-north-1', None,
+     errors.WRONG_REGION),
+    ('InvalidAuthorization', 'bad Credential=AKLTx/20260105/cn-shanghai/live/request', 'cn-north-1', None,
+     errors.WRONG_REGION),
+    # in words
+    ('SignatureDoesNotMatch', "Credential should be scoped to a valid region, not 'cn-beijing'.", 'cn-beijing', None,
+     errors.WRONG_REGION),
+    ('SignatureDoesNotMatch', "the region 'cn-beijing' is wrong; expecting 'cn-north-1'", 'cn-beijing', None,
+     errors.WRONG_REGION),
+    ('InvalidCredential', 'Invalid region cn-beijing in the credential', 'cn-beijing', None, errors.WRONG_REGION),
+    ('InvalidCredential', 'Region mismatch', 'cn-beijing', None, errors.WRONG_REGION),
+    ('SignatureDoesNotMatch', 'the region does not match the endpoint', 'cn-beijing', None, errors.WRONG_REGION),
+    # the answer's ResponseMetadata.Region
+    ('SignatureDoesNotMatch', 'The request signature we calculated does not match', 'cn-beijing', 'cn-north-1',
+     errors.WRONG_REGION),
+    # nothing about the region: the code's own advice
+    ('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your '
+     'Secret Access Key and signing method.', 'cn-north-1', 'cn-north-1', 'SignatureDoesNotMatch'),
+    ('SignatureDoesNotMatch', 'the credential scope 20260104/cn-north-1/live/request does not match '
+     '20260105/cn-north-1/live/request', 'cn-north-1', None, 'SignatureDoesNotMatch'),
+    ('SignatureDoesNotMatch', 'X-Content-Sha256 does not match the SHA-256 of the body received', 'cn-north-1', '',
+     'SignatureDoesNotMatch'),
+    ('InvalidCredential', 'The credential scope (access key, date, region, service) is malformed', 'cn-north-1', None,
+     'InvalidCredential'),
+    ('InvalidAuthorization', 'Authorization must be "HMAC-SHA256 Credential=<ak>/<date>/<region>/<service>/request, '
+     'SignedHeaders=<names>, Signature=<hex>"', 'cn-north-1', None, 'InvalidAuthorization'),
+    ('SignatureDoesNotMatch', None, 'cn-north-1', None, 'SignatureDoesNotMatch'),
+    # other codes never turn into a region problem
+    ('AccessDenied', SCOPE_MISMATCH, 'cn-beijing', 'cn-north-1', 'AccessDenied'),
+    ('RequestForbidden', 'no such vhost in region cn-beijing; expected cn-north-1', 'cn-beijing', None, 'RequestForbidden'),
+    (None, SCOPE_MISMATCH, 'cn-beijing', None, None),
+])
+def test_advice_key_for_reads_a_wrong_region_out_of_the_answer(code, message, region, answer_region, expected):
+    assert errors.advice_key_for(code, message, region, answer_region) == expected
+
+
+def test_the_advice_key_chooses_the_advice_the_message_ends_with():
+    error = errors.VolcengineAPIError(SCOPE_MISMATCH, action='DescribeRelaySourceV3', code='SignatureDoesNotMatch',
+                                      http_status=401, request_id='R')
+    assert error.advice_key is None and error.advice == errors.ERROR_ADVICE['SignatureDoesNotMatch']
+    error.advice_key = errors.WRONG_REGION
+    assert error.full_message().endswith(errors.ERROR_ADVICE[errors.WRONG_REGION])
+    assert error.to_result()['error'] == {'code': 'SignatureDoesNotMatch', 'message': SCOPE_MISMATCH}
 
 
 def test_str_has_action_code_message_status_and_request_id():

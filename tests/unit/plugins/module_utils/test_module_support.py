@@ -58,7 +58,10 @@ def test_argument_spec_secrets_and_env_fallbacks():
         'endpoint': 'VOLCENGINE_ENDPOINT', 'rate_limit': 'VOLCENGINE_RATE_LIMIT',
     }
     for option, env in expected_env.items():
-        assert spec[option]['fallback'] == (module_support.env_fallback_ignoring_empty, [env])
+        reader = module_support.number_from_environment if option == 'rate_limit' else module_support.env_fallback_ignoring_empty
+        assert spec[option]['fallback'] == (reader, [env])
+    numeric = [option for option, entry in spec.items() if entry['type'] in ('int', 'float')]
+    assert [option for option in numeric if 'fallback' in spec[option]] == ['rate_limit']
     for option in spec.values():
         for env in option.get('fallback', (None, []))[1]:
             assert not env.startswith('ANSIBLE_')
@@ -285,27 +288,69 @@ def test_numeric_option_bounds_are_accepted(args):
         assert getattr(client, option) == value
 
 
-@pytest.mark.parametrize('text, words', [
-    ('inf', 'got inf'),
-    ('nan', 'got nan'),
-    ('-3', 'got -3.0'),
-    ('5000', 'got 5000.0'),
+ENVIRONMENT_LEAD = 'The VOLCENGINE_RATE_LIMIT environment variable (read because the rate_limit option is not set) is '
+RATE_RULE = 'rate_limit must be 0 (no client-side limit) or a number of requests per second from 0.1 to 1000.'
+
+
+@pytest.mark.parametrize('text, shown, problem', [
+    ('inf', '"inf"', 'not a finite number'),
+    ('nan', '"nan"', 'not a finite number'),
+    ('-3', '"-3"', 'out of range'),
+    ('5000', '"5000"', 'out of range'),
+    (' 0.01 ', '"0.01"', 'out of range'),
 ])
-def test_rate_limit_from_the_environment_fails_naming_variable_and_option(no_client, monkeypatch, text, words):
+def test_rate_limit_from_the_environment_out_of_range_fails_naming_the_variable(no_client, monkeypatch, text, shown, problem):
     monkeypatch.setenv('VOLCENGINE_RATE_LIMIT', text)
     message = failure_message({})
-    assert message.startswith('rate_limit must be 0 (no client-side limit) or a number of requests per second from '
-                              '0.1 to 1000'), message
-    assert words in message and 'or from VOLCENGINE_RATE_LIMIT when the option is not set' in message
+    assert message == '%s%s, which is %s; %s Correct or unset the variable, or set the rate_limit option.' % (
+        ENVIRONMENT_LEAD, shown, problem, RATE_RULE)
 
 
-@pytest.mark.parametrize('text', ['ten', '10/s'])
-def test_rate_limit_from_the_environment_that_is_no_number_fails_in_ansibles_type_check(monkeypatch, capsys, text):
+@pytest.mark.parametrize('text, shown', [
+    ('fast', '"fast"'),
+    ('ten', '"ten"'),
+    ('10/s', '"10/s"'),
+    ('5,5', '"5,5"'),
+    ('0x10', '"0x10"'),
+    (' fast\n', '"fast"'),  # surrounding whitespace (a line break from a file) is not shown
+    ('\x1b[31mred\x1b[0m', '"red"'),  # nor a terminal escape sequence
+    ('x' * 100, '"%s..."' % ('x' * 37)),  # a long text is cut
+])
+def test_rate_limit_from_the_environment_that_is_no_number_fails_naming_the_variable(no_client, monkeypatch, text, shown):
+    """Ansible's type check used to refuse it ("argument 'rate_limit' is of type str and we were unable to convert
+    to float"), naming neither the variable nor where the value came from."""
     monkeypatch.setenv('VOLCENGINE_RATE_LIMIT', text)
-    with pytest.raises(SystemExit):
-        make_module({'access_key': 'AK', 'secret_key': 'SK'})
-    message = json.loads(capsys.readouterr().out)['msg']
-    assert "argument 'rate_limit'" in message and 'float' in message, message
+    module = make_module({'access_key': 'AK', 'secret_key': 'SK'})  # Ansible's own checks pass: nothing fails yet
+    value = module.params['rate_limit']
+    assert isinstance(value, module_support.EnvironmentNumber) and value.variable == 'VOLCENGINE_RATE_LIMIT'
+    with pytest.raises(Failed) as caught:
+        module_support.client_from_module(module)
+    message = caught.value.kwargs['msg']
+    assert message == '%s%s, which is not a number; %s Correct or unset the variable, or set the rate_limit option.' % (
+        ENVIRONMENT_LEAD, shown, RATE_RULE)
+    assert 'unable to convert' not in message
+
+
+def test_a_bad_environment_value_fails_the_real_module_with_json_that_names_it(monkeypatch, capsys):
+    """Through AnsibleModule.fail_json itself, as a module prints it (the NaN standing for the text is serialisable
+    in the result's invocation on every supported core)."""
+    monkeypatch.setenv('VOLCENGINE_RATE_LIMIT', 'fast')
+    with patch_module_args({'access_key': 'AK', 'secret_key': 'SK'}):
+        module = AnsibleModule(argument_spec=module_support.volcengine_argument_spec(), supports_check_mode=True)
+        with pytest.raises(SystemExit):
+            module_support.client_from_module(module)
+    result = json.loads(capsys.readouterr().out)
+    assert result['failed'] is True
+    assert result['msg'].startswith(ENVIRONMENT_LEAD + '"fast", which is not a number; ')
+
+
+def test_a_number_from_the_environment_is_an_ordinary_float_otherwise(monkeypatch):
+    monkeypatch.setenv('VOLCENGINE_RATE_LIMIT', ' 2.5 ')
+    module = make_module({'access_key': 'AK', 'secret_key': 'SK'})
+    value = module.params['rate_limit']
+    assert value == 2.5 and isinstance(value, float) and value.variable == 'VOLCENGINE_RATE_LIMIT' and value.problem is None
+    limiter = module_support.client_from_module(module).rate_limiter
+    assert limiter.rate == 2.5 and type(limiter.rate) is float  # pylint: disable=unidiomatic-typecheck
 
 
 def test_empty_environment_variables_count_as_unset(monkeypatch):
@@ -391,11 +436,73 @@ def test_unverified_tls_to_another_host_warns_once(endpoint):
     assert 'ca_bundle' in seen[0]
 
 
-def test_http_warning_names_the_host_never_userinfo():
-    seen = warnings_of({'endpoint': 'http://someone:pa55-in-url@live.example.com:8080', 'validate_certs': False})
+def test_http_warning_names_the_host_never_the_url():
+    seen = warnings_of({'endpoint': 'http://live.example.com:8080/some/prefix', 'validate_certs': False})
     assert len(seen) == 1, 'plain HTTP warns once; certificate verification does not apply to it'
     assert 'live.example.com' in seen[0]
-    assert 'pa55-in-url' not in seen[0] and 'someone' not in seen[0]
+    assert '8080' not in seen[0] and 'prefix' not in seen[0]
+
+
+# --- an endpoint with userinfo: refused before any request, never shown (not even in invocation) ---------------
+
+def printed_failure(capsys, args):
+    """The whole JSON a real AnsibleModule prints when client_factory_from_module fails it, as text and parsed."""
+    with patch_module_args(args):  # ansible-core 2.19+ prints a result only inside it (its serialization profile)
+        module = AnsibleModule(argument_spec=module_support.volcengine_argument_spec(), supports_check_mode=True)
+        capsys.readouterr()
+        with pytest.raises(SystemExit):
+            module_support.client_factory_from_module(module)
+    printed = capsys.readouterr().out
+    return printed, json.loads(printed)
+
+
+@pytest.mark.parametrize('endpoint', [
+    'http://relay-admin:S3cr3t-pw@127.0.0.1:8080',
+    'https://relay-admin:S3cr3t-pw@live.example.com/prefix?x=1',
+    '  relay-admin:S3cr3t-pw@live.example.com:8443  ',
+    'http://relay-admin:S3cr3t%2Dpw@127.0.0.1:8080',
+    'http://relay-admin@127.0.0.1:8080',
+    'http://relay-admin:S3cr3t-pw@with@at@127.0.0.1',
+], ids=['http', 'https-path', 'no-scheme', 'percent-encoded', 'user-only', 'at-in-password'])
+@pytest.mark.parametrize('source', ['option', 'environment'])
+def test_an_endpoint_with_userinfo_is_refused_showing_neither_user_nor_password(
+        no_client, capsys, monkeypatch, endpoint, source):
+    args = {'access_key': 'AKLTvisible', 'secret_key': 'SK-not-shown'}
+    if source == 'option':
+        args['endpoint'] = endpoint
+    else:
+        monkeypatch.setenv('VOLCENGINE_ENDPOINT', endpoint)
+    printed, result = printed_failure(capsys, args)
+    assert result['failed'] is True
+    assert result['msg'].startswith('Invalid endpoint option: it must not contain a user name or password ('), result
+    assert '***@' in result['msg'] and 'access_key and secret_key' in result['msg']
+    assert 'VOLCENGINE_ENDPOINT' in result['msg']
+    for secret in ('relay-admin', 'S3cr3t', 'S3cr3t-pw', 'S3cr3t%2Dpw', 'SK-not-shown'):
+        assert secret not in printed, secret
+    assert result['invocation']['module_args']['endpoint'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    assert result['invocation']['module_args']['access_key'] == 'AKLTvisible'
+
+
+def test_a_common_user_name_does_not_garble_the_message(no_client, capsys):
+    """A user name that the message holds anyway ("user") and a password too short to mask on its own still never
+    show as userinfo: the endpoint is masked whole."""
+    printed, result = printed_failure(capsys, {'access_key': 'AK', 'secret_key': 'SK', 'endpoint': 'http://user:pw@127.0.0.1:8080'})
+    assert 'a user name or password (http://***@127.0.0.1:8080: ' in result['msg'], result['msg']
+    assert 'user:pw' not in printed and ':pw@' not in printed
+    assert result['invocation']['module_args']['endpoint'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+
+
+def test_userinfo_is_refused_before_any_other_check_can_print_it(no_client, capsys):
+    """A missing secret key would fail the module too; the endpoint's password must already be masked then."""
+    printed, result = printed_failure(capsys, {'access_key': 'AK', 'endpoint': 'http://relay-admin:S3cr3t-pw@127.0.0.1:8080'})
+    assert 'S3cr3t' not in printed and 'relay-admin' not in printed
+    assert result['msg'].startswith('Invalid endpoint option')
+
+
+@pytest.mark.parametrize('endpoint', ['http://127.0.0.1:8080/path@with-at', 'http://127.0.0.1:8080/?q=a@b', 'https://live.volcengineapi.com#x@y'])
+def test_an_at_sign_after_the_authority_is_not_userinfo(endpoint):
+    module = make_module({'access_key': 'AK', 'secret_key': 'SK', 'endpoint': endpoint})
+    assert module_support.client_from_module(module).endpoint == endpoint
 
 
 def test_limiter_warning_reaches_module_warn(monkeypatch, tmp_path):

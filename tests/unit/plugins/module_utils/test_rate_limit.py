@@ -6,6 +6,7 @@ __metaclass__ = type
 
 import errno
 import json
+import math
 import os
 import stat
 import subprocess
@@ -358,8 +359,158 @@ def test_clock_jumping_back_does_not_stall(tmp_path):
     bucket = limiter(tmp_path, fake)
     bucket.acquire()
     fake.now = 100.0
-    assert bucket.acquire() <= rate_limit.MAX_WAIT_SECONDS
-    assert max(fake.sleeps or [0]) <= rate_limit.MAX_WAIT_SECONDS
+    assert bucket.acquire() == 0.0
+    assert fake.sleeps == []
+
+
+# --- a long queue: many callers at a low rate -----------------------------------------------------------------------
+
+class StoppedTime(FakeTime):
+    """A clock that does not move when a caller sleeps: as if every caller reserved before any of them woke."""
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+
+
+def write_state(bucket, slots, last_now, **extra):
+    state = dict(boot=bucket.boot, last_now=last_now, slots=slots)
+    state.update(extra)
+    with open(bucket.path, 'w') as handle:
+        json.dump(state, handle)
+
+
+def read_state(bucket):
+    with open(bucket.path) as handle:
+        return json.load(handle)
+
+
+@pytest.mark.parametrize('shared', [True, False], ids=['file', 'per-process'])
+def test_a_queue_longer_than_a_minute_keeps_every_slot(tmp_path, shared):
+    """200 forks at 1 request/second: the last one's turn is 199 windows away, and nobody goes before its turn (the
+    limiter used to let every caller past the first minute go at once, reading the queue as corruption)."""
+    fake = StoppedTime()
+    if not shared:
+        (tmp_path / 'a-file').write_text(u'x')
+    directory = tmp_path if shared else tmp_path / 'a-file' / 'sub'
+    forks = [limiter(directory, fake, rate=1) for number in range(200)]
+    waits = [fork.acquire() for fork in forks]
+    assert waits == pytest.approx([number * WINDOW for number in range(200)])
+    assert all(fork.shared is shared for fork in forks)
+    assert forks[0].acquire() == pytest.approx(200 * WINDOW)  # the queue is still read as a queue
+    if shared:
+        assert len(read_state(forks[0])['slots']) == 200  # every reservation still ahead, and the one due now
+
+
+def test_a_long_wait_is_slept_in_pieces_until_the_slot(tmp_path):
+    fake = FakeTime()
+    bucket = limiter(tmp_path, fake, rate=1)
+    queue = [fake.now + number * WINDOW for number in range(1, 101)]  # 100 callers ahead
+    write_state(bucket, queue, fake.now)
+    assert bucket.acquire() == pytest.approx(101 * WINDOW)
+    assert fake.now >= queue[-1] + WINDOW  # not before its slot
+    assert sum(fake.sleeps) == pytest.approx(101 * WINDOW)
+    assert max(fake.sleeps) <= rate_limit.SLEEP_PIECE_SECONDS
+    assert len(fake.sleeps) == int(math.ceil(101 * WINDOW / rate_limit.SLEEP_PIECE_SECONDS))
+
+
+def test_a_sleep_cut_short_is_made_up_for(tmp_path):
+    """A sleep that returns early (a signal handler) does not let the caller go before its slot."""
+    fake = FakeTime()
+
+    def short_sleep(seconds):
+        fake.sleeps.append(seconds)
+        fake.now += seconds / 2
+    bucket = HostRateLimiter(1, ACCESS_KEY, directory=str(tmp_path), clock=fake.clock, sleep=short_sleep)
+    write_state(bucket, [fake.now + number * WINDOW for number in range(1, 6)], fake.now)
+    assert bucket.acquire() == pytest.approx(6 * WINDOW)
+    assert fake.now == pytest.approx(1000.0 + 6 * WINDOW, abs=1e-6)
+
+
+def test_a_clock_set_back_during_the_sleep_cannot_stretch_it(tmp_path):
+    fake = FakeTime()
+    bucket = limiter(tmp_path, fake, rate=1)
+    write_state(bucket, [fake.now + number * WINDOW for number in range(1, 31)], fake.now)
+    real_sleep = fake.sleep
+
+    def sleep_then_step_back(seconds):
+        real_sleep(seconds)
+        fake.now -= 1000.0
+    bucket.sleep = sleep_then_step_back
+    bucket.acquire()
+    assert sum(fake.sleeps) == pytest.approx(31 * WINDOW)
+
+
+@pytest.mark.parametrize('ahead, explained', [
+    ([5 * WINDOW], False),                                 # one reservation cannot be five windows away
+    ([0.5, 1.5, 2.9], True),                               # three may be three windows away
+    ([0.5, 1.5, 3.2], False),
+    ([5.0] * 10, True),                                    # a full window five seconds on: ten callers can explain it
+    ([WINDOW * number for number in range(1, 301)], True),  # five minutes of queue
+    ([1e12], False),
+])
+def test_only_a_queue_that_callers_can_explain_is_kept(tmp_path, ahead, explained):
+    fake = FakeTime()
+    bucket = limiter(tmp_path, fake, rate=1)
+    write_state(bucket, [fake.now + offset for offset in ahead], fake.now - 0.5)
+    expected = max(ahead) + WINDOW if explained else 0.0
+    assert bucket.acquire() == pytest.approx(expected)
+
+
+@pytest.mark.parametrize('window', ['soon', None, float('nan'), -3, 0, 1e300, [1]])
+def test_a_recorded_window_that_is_not_plausible_explains_nothing(tmp_path, window):
+    fake = FakeTime()
+    bucket = limiter(tmp_path, fake, rate=1)
+    with open(bucket.path, 'w') as handle:
+        handle.write(json.dumps(dict(boot=bucket.boot, last_now=fake.now, window=window, slots=[fake.now + 50.0]),
+                                allow_nan=True))
+    assert bucket.acquire() == 0.0  # one reservation 50 s away is more than one window of this limiter
+    assert bucket.shared is True
+
+
+def test_a_faster_caller_waits_behind_the_queue_of_a_slower_one(tmp_path):
+    """Callers at 0.1/s queue 10.3 s apart; one at 10/s reads that queue as a queue (the file records the longest
+    window), not as corruption, and goes after it."""
+    fake = StoppedTime()
+    slow = [limiter(tmp_path, fake, rate=0.1) for number in range(3)]
+    assert [caller.acquire() for caller in slow] == pytest.approx([0.0, 10 * WINDOW, 20 * WINDOW])
+    fast = limiter(tmp_path, fake, rate=10)
+    assert fast.acquire() == pytest.approx(20 * WINDOW)
+
+
+def test_a_full_queue_makes_a_caller_wait_without_dropping_anyone(tmp_path, monkeypatch):
+    """With MAX_QUEUED reservations ahead a caller reserves nothing, waits for the last one and tries again."""
+    monkeypatch.setattr(rate_limit, 'MAX_QUEUED', 3)
+    full = [1000.0 + number * WINDOW for number in (1, 2, 3)]
+    reservation = rate_limit._reserve_slot(full, 1000.0, 1, 1000.0)
+    assert reservation.reserved is False and reservation.slots == full
+    assert reservation.wait == pytest.approx(3 * WINDOW)
+    fake = FakeTime()
+    bucket = limiter(tmp_path, fake, rate=1)
+    write_state(bucket, full, fake.now)
+    assert bucket.acquire() == pytest.approx(4 * WINDOW)
+    assert fake.now == pytest.approx(full[-1] + WINDOW)
+    assert read_state(bucket)['slots'][-1] == pytest.approx(full[-1] + WINDOW)
+    write_state(bucket, [fake.now + number * WINDOW for number in (1, 2, 3, 4)], fake.now)
+    assert bucket.acquire() == 0.0  # more than MAX_QUEUED ahead: no writer leaves that, so it is corrupt
+
+
+def test_a_state_file_larger_than_the_bound_is_corrupt(tmp_path):
+    fake = FakeTime()
+    bucket = limiter(tmp_path, fake, rate=1)
+    write_state(bucket, [fake.now + 0.5], fake.now, padding='x' * rate_limit.MAX_STATE_BYTES)
+    assert bucket.acquire() == 0.0
+    assert os.path.getsize(bucket.path) < 1000
+
+
+def test_a_full_queue_fits_in_the_state_file(tmp_path):
+    fake = StoppedTime(start=123456.789012345)
+    bucket = limiter(tmp_path, fake, rate=1000)
+    size, window = rate_limit.window_of(1000)
+    slots = [fake.now + window * (1 + number // size) + number * 1e-7 for number in range(rate_limit.MAX_QUEUED - 1)]
+    write_state(bucket, slots, fake.now)
+    assert bucket.acquire() > 0
+    assert os.path.getsize(bucket.path) <= rate_limit.MAX_STATE_BYTES
+    assert len(read_state(bucket)['slots']) == rate_limit.MAX_QUEUED
 
 
 def test_default_directory_is_per_user():
@@ -475,3 +626,23 @@ def test_threads_that_fall_back_together_warn_once(tmp_path, monkeypatch):
     one = HostRateLimiter(1000, ACCESS_KEY, directory=str(tmp_path), on_warning=warnings.append)
     assert len(send_from_threads([one] * threads, 1)) == threads
     assert warnings == [one.warning] and 'cannot be locked here' in one.warning
+
+
+def test_a_wait_ends_as_soon_as_should_stop_says_so(tmp_path):
+    """An interrupt while a write waits for its slot: the wait ends at the next check, not when the slot comes."""
+    fake = FakeTime()
+    queued = HostRateLimiter(1, ACCESS_KEY, directory=str(tmp_path), clock=fake.clock, sleep=lambda seconds: None)
+    for _ in range(30):
+        queued.acquire()  # 30 callers reserve a slot each (their sleeps do not move the clock): a queue of 30 s
+    bucket = limiter(tmp_path, fake, rate=1)
+    checks = [0]
+
+    def should_stop():
+        checks[0] += 1
+        return checks[0] > 3
+    started = fake.now
+    bucket.acquire(should_stop)
+    assert 0 < fake.now - started <= 3 * rate_limit.STOP_CHECK_SECONDS + 1e-9
+    assert all(piece <= rate_limit.STOP_CHECK_SECONDS for piece in fake.sleeps)
+    # without should_stop the same caller would have waited for its slot, 30 s away
+    assert bucket.acquire() >= 29

@@ -8,7 +8,10 @@ import threading
 
 import pytest
 
-from ansible_collections.volcengine.cloud.plugins.module_utils.worker_pool import ClientPerThread, run_each, serialized
+from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError
+from ansible_collections.volcengine.cloud.plugins.module_utils.interrupts import StopFlag
+from ansible_collections.volcengine.cloud.plugins.module_utils.worker_pool import (
+    INTERNAL_ERROR_CODE, ClientPerThread, NotStarted, run_each, serialized)
 
 
 class Client(object):
@@ -63,13 +66,41 @@ def test_every_item_runs_and_the_first_failure_is_raised_after_all():
 
     def work(client, item):
         if item in (2, 5):
-            raise ValueError('item %d' % item)
+            raise VolcengineError('item %d' % item, code='InvalidParam')
         done.append(item)
 
     with ClientPerThread(Client) as clients:
-        with pytest.raises(ValueError, match='item 2'):
+        with pytest.raises(VolcengineError, match='item 2'):
             run_each(work, range(8), 2, clients)
     assert sorted(done) == [0, 1, 3, 4, 6, 7]
+
+
+def test_only_the_collections_own_errors_leave_a_worker_and_never_the_text_of_another():
+    def work(client, item):
+        raise ValueError('secret-looking text %d' % item)
+
+    with ClientPerThread(Client) as clients:
+        with pytest.raises(VolcengineError) as raised:
+            run_each(work, range(3), 2, clients)
+    assert raised.value.code == INTERNAL_ERROR_CODE and 'ValueError' in str(raised.value)
+    assert 'secret-looking' not in str(raised.value) and raised.value.__cause__ is None
+
+
+def test_no_item_starts_once_the_stop_flag_is_set():
+    stop = StopFlag()
+    started = []
+
+    def work(client, item):
+        started.append(item)
+        if item == 1:
+            stop.set()
+        return item
+
+    with ClientPerThread(Client) as clients:
+        results = run_each(work, range(6), 1, clients, stop)
+    assert started == [0, 1]
+    assert results[:2] == [0, 1] and all(isinstance(result, NotStarted) for result in results[2:])
+    assert [result.item for result in results[2:]] == [2, 3, 4, 5]
 
 
 def test_no_items_start_no_thread():

@@ -10,6 +10,7 @@ import pytest
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import ERROR_ADVICE
 from ansible_collections.volcengine.cloud.plugins.modules import volc_live_relay_source as module
 from ansible_collections.volcengine.cloud.tests.unit.model_client import app_config, groups_of, model_client, names_after_each_write
+from ansible_collections.volcengine.cloud.tests.emulator.api_model import UPDATE_MODES
 from ansible_collections.volcengine.cloud.tests.unit.odd_answers import ODD_DESCRIBE_RESULTS, describe_result
 
 VHOST, APP = 'push.example.com', 'live'
@@ -41,7 +42,7 @@ def test_create_then_noop(run_module, update_mode):
     run = run_module(module, args(groups=TWO_GROUPS), api)
     assert run.result['changed'] is True
     assert run.result['plan'] == {'writes': [{'action': 'update', 'groups': ['relay1', 'relay2'], 'description': 'update groups relay1, relay2',
-                                              'follow_up': False, 'outcome': 'applied', 'settled_by_read': False}],
+                                              'follow_up': False, 'temporary': False, 'outcome': 'applied', 'settled_by_read': False}],
                                   'verify': False, 'update_semantics': 'unknown'}
     assert run.result['actions'] == ['updated groups relay1, relay2']
     assert run.result['relay_source'] == {'vhost': VHOST, 'app': APP, 'groups': TWO_GROUPS}
@@ -92,11 +93,15 @@ def test_aliases_and_defaults(run_module):
         {'domain': 'b.example.org', 'protocol': 'rtmp', 'params': {}}]}]
 
 
-def test_purge_false_keeps_unlisted_groups(run_module):
-    api = api_with([group('x'), group('relay1')])
-    run = run_module(module, args(groups=[group('relay1', 'new.example.org'), group('y')], purge_groups=False), api)
-    assert [item['name'] for item in run.result['relay_source']['groups']] == ['relay1', 'y', 'x']
-    assert [item['Group'] for item in groups_of(api, VHOST, APP)] == ['relay1', 'y', 'x']
+@pytest.mark.parametrize('update_mode', UPDATE_MODES)
+def test_purge_false_changes_listed_groups_in_place_and_appends_new_ones(run_module, update_mode):
+    """Editing the backup of primary, backup never promotes it, and a new standby goes last: one update."""
+    api = api_with([group('primary'), group('backup')], update_mode)
+    run = run_module(module, args(groups=[group('backup', 'new.example.org'), group('standby')], purge_groups=False), api)
+    assert [item['name'] for item in run.result['relay_source']['groups']] == ['primary', 'backup', 'standby']
+    assert [item['Group'] for item in groups_of(api, VHOST, APP)] == ['primary', 'backup', 'standby']
+    assert groups_of(api, VHOST, APP)[0]['Servers'][0]['RelaySourceDomain'] == 'primary.example.org'
+    assert [action for action, _body in api.writes()] == [UPDATE]
 
 
 def test_purge_true_deletes_unlisted_group_without_update(run_module):
@@ -190,14 +195,13 @@ def test_error_on_read(run_module, code, status):
 
 def test_partial_failure_says_what_was_applied(run_module):
     api = api_with([group('a'), group('x'), group('b')])
-    api.inject_fault(kind='error', code='InvalidParam.BindError', status=400, actions=[UPDATE])
+    api.inject_fault(kind='error', code='FlowLimitExceeded', status=429, actions=[DELETE])
     run = run_module(module, args(groups=[group('a'), group('b', 'n.example.org')]), api)
     assert run.failed and run.result['changed'] is True
-    assert run.result['actions'] == ['deleted group x']
-    assert 'Already applied: deleted group x. Not applied: update groups a, b.' in run.result['msg']
+    assert run.result['actions'] == ['updated groups a, x, b']
+    assert 'Already applied: updated groups a, x, b. Not applied: delete group x' in run.result['msg']
     assert 'converges' in run.result['msg'] and 'No write' not in run.result['msg']
     assert [write['outcome'] for write in run.result['plan']['writes']] == ['applied', 'failed']
-    assert run.result['request_ids'] == ['req-1', 'req-2', 'req-3']
 
 
 def test_refused_first_write_reports_no_change(run_module):
@@ -205,19 +209,20 @@ def test_refused_first_write_reports_no_change(run_module):
     api.inject_fault(kind='error', code='InvalidParam.BindError', status=400, actions=[UPDATE])
     run = run_module(module, args(groups=[group('a', 'n.example.org')]), api)
     assert run.failed and run.result['changed'] is False and run.result['actions'] == []
-    assert 'No write was applied (not applied: update groups a); running the task again is safe.' in run.result['msg']
+    assert 'No write was applied (not applied: update groups a). Running the task again would meet the same refusal' in run.result['msg']
+    assert 'converges' not in run.result['msg']
 
 
-@pytest.mark.parametrize('update_mode', ['replace', 'merge'])
+@pytest.mark.parametrize('update_mode', UPDATE_MODES)
 def test_lost_delete_answer_settled_by_a_read_succeeds_with_a_warning(run_module, update_mode):
     api = api_with([group('a'), group('x')], update_mode, retries=1)
-    api.inject_fault(kind='drop_after', actions=[DELETE])  # the delete is applied, its answer lost; the retry: ResourceNotFound
+    api.inject_fault(kind='drop_after', actions=[DELETE])  # the delete is applied, its answer lost: never re-sent blindly
     run = run_module(module, args(groups=[group('a')]), api)
     assert not run.failed and run.result['changed'] is True
     assert run.result['actions'] == ['deleted group x']
-    assert [call[0] for call in api.calls] == [DESCRIBE, DELETE, DELETE, DESCRIBE]
+    assert [call[0] for call in api.calls] == [DESCRIBE, DELETE, DESCRIBE]
     warnings = str(run.result['warnings'])  # plain strings before ansible-core 2.19, structured after
-    assert 'DeleteRelaySourceV3 failed: ResourceNotFound' in warnings and '"delete group x" took effect' in warnings
+    assert 'DeleteRelaySourceV3 failed: ConnectionError' in warnings and '"delete group x" took effect' in warnings
 
 
 def test_lost_answer_that_no_read_can_settle_fails_with_changed_true(run_module):
@@ -233,8 +238,9 @@ def test_lost_answer_that_no_read_can_settle_fails_with_changed_true(run_module)
 
 
 @pytest.mark.parametrize('update_mode, semantics, writes', [
-    ('replace', 'replace', [('update', False)]),
-    ('merge', 'upsert', [('update', False), ('delete_group', True), ('update', True)]),
+    ('replace', 'replace, merge_first, merge_last', [('update', False)]),
+    ('merge_last', 'replace, merge_first, merge_last', [('update', False)]),
+    ('merge', 'merge', [('update', False), ('update', True), ('delete_group', True), ('update', True), ('delete_group', True)]),
 ])
 def test_reorder_reports_the_semantics_it_saw_and_check_mode_the_first_pass(run_module, update_mode, semantics, writes):
     reordered = [TWO_GROUPS[1], TWO_GROUPS[0]]
@@ -242,7 +248,7 @@ def test_reorder_reports_the_semantics_it_saw_and_check_mode_the_first_pass(run_
     check = run_module(module, args(groups=reordered), api, check_mode=True)
     assert check.result['changed'] is True and api.writes() == []
     assert check.result['plan'] == {'writes': [{'action': 'update', 'groups': ['relay2', 'relay1'], 'description': 'update groups relay2, relay1',
-                                                'follow_up': False, 'outcome': 'planned', 'settled_by_read': False}],
+                                                'follow_up': False, 'temporary': False, 'outcome': 'planned', 'settled_by_read': False}],
                                     'verify': True, 'update_semantics': 'unknown'}
     run = run_module(module, args(groups=reordered), api)
     assert run.result['changed'] is True and run.result['plan']['update_semantics'] == semantics
@@ -316,10 +322,10 @@ def test_params_sent_as_a_json_string_are_decoded(run_module):
 
 def test_odd_write_answer_stops_the_remaining_writes(run_module):
     api = api_with([group('a'), group('x'), group('b')])
-    api.inject_fault(kind='result', result=['deleted'], actions=[DELETE])
+    api.inject_fault(kind='result', result=['updated'], actions=[UPDATE])
     run = run_module(module, args(groups=[group('a'), group('b', 'n.example.org')]), api)
     assert run.failed and run.result['changed'] is True
-    assert [action for action, _body in api.writes()] == ['DeleteRelaySourceV3']
-    assert run.result['actions'] == ['deleted group x']
-    assert run.result['msg'].startswith('DeleteRelaySourceV3 failed: InvalidResponse: Result is an array; expected an object')
-    assert 'Already applied: deleted group x. Not applied: update groups a, b.' in run.result['msg']
+    assert [action for action, _body in api.writes()] == ['UpdateRelaySourceV3']
+    assert run.result['actions'] == ['updated groups a, x, b']
+    assert run.result['msg'].startswith('UpdateRelaySourceV3 failed: InvalidResponse: Result is an array; expected an object')
+    assert 'Already applied: updated groups a, x, b. Not applied: delete group x.' in run.result['msg']

@@ -28,9 +28,9 @@ class ThreadRecordingClient(ModelClient):
         super(ThreadRecordingClient, self).__init__(model)
         self.threads = set()
 
-    def call(self, action, version, body=None):
+    def call(self, action, version, body=None, write=False):
         self.threads.add(threading.get_ident())
-        return super(ThreadRecordingClient, self).call(action, version, body)
+        return super(ThreadRecordingClient, self).call(action, version, body, write=write)
 
 
 class API(object):
@@ -99,8 +99,8 @@ def test_merged_creates_many_apps_then_a_no_op_is_one_call(run, update_mode):
 def test_merged_replaces_the_servers_of_listed_groups_and_keeps_the_rest(run):
     api = seeded(('live', [group('x'), group('relay1', 'old.example.org')]), ('sports', [group('s')]))
     result = run(api, config=[entry('live', [group('relay1', 'new.example.org'), group('y')])]).result
-    assert [item['Group'] for item in groups_of(api.view, VHOST, 'live')] == ['relay1', 'y', 'x']
-    assert groups_of(api.view, VHOST, 'live')[0]['Servers'][0]['RelaySourceDomain'] == 'new.example.org'
+    assert [item['Group'] for item in groups_of(api.view, VHOST, 'live')] == ['x', 'relay1', 'y']
+    assert groups_of(api.view, VHOST, 'live')[1]['Servers'][0]['RelaySourceDomain'] == 'new.example.org'
     assert [item['Group'] for item in groups_of(api.view, VHOST, 'sports')] == ['s']
     assert [(item['app'], item['status']) for item in result['results']] == [('live', 'applied')]
 
@@ -221,7 +221,7 @@ def test_check_mode_plans_every_write_and_makes_none(run):
     assert result['changed'] is True
     assert [(item['app'], item['status']) for item in result['results']] == [('live', 'planned'), ('new', 'planned'), ('old', 'planned')]
     assert [(request['action'], request['body']['App'], request['outcome']) for request in result['writes']] == [
-        (UPDATE, 'live', 'planned'), (UPDATE, 'new', 'planned'), (DELETE, 'old', 'planned')]
+        (UPDATE, 'live', 'planned'), (DELETE, 'live', 'planned'), (UPDATE, 'new', 'planned'), (DELETE, 'old', 'planned')]
     header = 'relay source %s/%%s' % VHOST
     assert result['diff'] == [
         {'before': {'vhost': VHOST, 'app': 'live', 'groups': [group('x')]}, 'after': {'vhost': VHOST, 'app': 'live', 'groups': [group('relay1')]},
@@ -281,6 +281,7 @@ def test_one_failing_app_does_not_stop_the_others_and_a_rerun_converges(run, max
     failed_call = [entry for entry in api.view.requests() if entry['fault']][0]
     assert result['msg'].startswith('1 of 10 apps failed (push.example.com/app03); 9 were applied and 0 needed no change.')
     assert 'First failure, push.example.com/app03: UpdateRelaySourceV3 failed: InvalidParam: RelaySourceDomain refused' in result['msg']
+    assert 'would meet the same refusal' in result['msg'] and 'converges' not in result['msg']
     assert failed_call['request_id'] in result['msg']
     assert (result['error']['code'], result['request_id'], result['http_status']) == ('InvalidParam', failed_call['request_id'], 400)
     statuses = dict((item['app'], item['status']) for item in result['results'])
@@ -342,15 +343,15 @@ def test_writes_run_concurrently_on_at_most_max_workers_threads_each_with_its_ow
         """Each update waits until ``workers`` updates are in flight: the run would fail with a broken barrier if
         the pool ran fewer at a time, and ``most`` shows it never runs more."""
 
-        def call(self, action, version, body=None):
+        def call(self, action, version, body=None, write=False):
             if action != UPDATE:
-                return super(RendezvousClient, self).call(action, version, body)
+                return super(RendezvousClient, self).call(action, version, body, write=write)
             with lock:
                 in_flight[0] += 1
                 most[0] = max(most[0], in_flight[0])
             try:
                 rendezvous.wait()
-                return super(RendezvousClient, self).call(action, version, body)
+                return super(RendezvousClient, self).call(action, version, body, write=write)
             finally:
                 with lock:
                     in_flight[0] -= 1
@@ -370,3 +371,64 @@ def test_request_ids_list_the_reads_first_then_each_app_in_order(run):
     result = run(api, config=[entry('a', [group('g')]), entry('x', [], vhost=OTHER)], state='replaced', max_workers=1).result
     assert result['request_ids'] == ['req-1', 'req-2', 'req-3', 'req-4']
     assert [item['request_ids'] for item in result['results']] == [['req-3'], ['req-4']]
+
+
+# --- answers read before any write, interrupts, unmanaged fields ------------------------------------------------
+
+@pytest.mark.parametrize('odd_app', [' ', 'live\x1b[31m', 'a' * 31])
+def test_an_app_name_the_input_rules_refuse_stops_overridden_before_any_write(run, odd_app):
+    api = seeded(('live', [group('x')]), ('other', [group('o')]), {'Vhost': VHOST, 'App': odd_app, 'GroupDetails': []})
+    failed = run(api, state='overridden', config=[entry('live', [group('x')])])
+    assert failed.failed and failed.result['changed'] is False and api.view.writes() == []
+    assert failed.result['error']['code'] == 'InvalidResponse' and '.App' in failed.result['msg']
+    assert '\x1b' not in failed.result['msg']
+
+
+def test_vhosts_compare_case_insensitively_and_another_vhost_in_the_answer_stops_the_task(run):
+    api = seeded(('live', [group('x')]))
+    api.view.inject_fault(kind='result', actions=[DESCRIBE], result={'RelaySourceConfigList': [
+        app_config(VHOST.upper(), 'live', [group('x')])]})
+    same = run(api, config=[entry('live', [group('x')])])
+    assert not same.failed and same.result['changed'] is False and api.view.writes() == []
+    api.view.inject_fault(kind='result', actions=[DESCRIBE], result={'RelaySourceConfigList': [
+        app_config(OTHER, 'live', [group('x')])]})
+    other = run(api, state='overridden', config=[entry('live', [group('y')])])
+    assert other.failed and api.view.writes() == [] and 'RelaySourceConfigList[0].Vhost' in other.result['msg']
+
+
+def test_an_interrupt_stops_every_app_not_started_and_says_what_became_of_each(run, monkeypatch):
+    from ansible_collections.volcengine.cloud.plugins.module_utils import interrupts
+
+    flags = []
+    original_install = interrupts.StopFlag.install
+
+    def install(flag):
+        flags.append(flag)
+        return original_install(flag)
+    monkeypatch.setattr(interrupts.StopFlag, 'install', install)
+
+    class InterruptingClient(ThreadRecordingClient):
+        """The third write raises the stop flag as a Ctrl-C would, once it was sent."""
+
+        def call(self, action, version, body=None, write=False):
+            answer = super(InterruptingClient, self).call(action, version, body, write=write)
+            if write and len(api.view.writes()) == 3:
+                flags[0].set('SIGINT')
+            return answer
+
+    api = API(client_class=InterruptingClient)
+    result = run(api, config=[entry(app, origin(app)) for app in apps(10)], max_workers=1).result
+    assert result['failed'] and len(api.view.writes()) == 3
+    statuses = [item['status'] for item in result['results']]
+    assert statuses == ['applied'] * 3 + ['not_started'] * 7
+    assert result['msg'].startswith('Stopped by SIGINT: no write was sent after it arrived. Apps: 3 applied, 7 not started.')
+    assert result['changed'] is True
+
+
+def test_a_change_that_drops_unmanaged_fields_warns_and_the_diff_says_so(run):
+    api = seeded({'Vhost': VHOST, 'App': 'live', 'GroupDetails': [
+        {'Group': 'x', 'Weight': 3, 'Servers': [{'RelaySourceDomain': 'x.example.org', 'RelaySourceProtocol': 'rtmp'}]}]})
+    result = run(api, config=[entry('live', [group('x', 'y.example.org')])], check_mode=True, diff=True).result
+    assert 'holds fields this collection does not manage (Weight)' in str(result['warnings'])
+    assert result['diff'][0]['before']['groups'][0]['unmanaged_fields'] == ['Weight']
+    assert 'unmanaged_fields' not in result['diff'][0]['after']['groups'][0]

@@ -4,9 +4,9 @@
 """The relay sources of many apps in one task (volc_live_relay_sources): validation of the whole input, the scope,
 one vhost-wide read per vhost, a plan per app, the writes on a pool of worker threads, and the per-app results.
 
-Each app is decided and written exactly as volc_live_relay_source decides and writes it, by relay_source.py
-(``plan_app``, ``apply_plan``, ``failure_context``): ``merged`` is its purge_groups=false, ``replaced`` and
-``overridden`` its purge_groups=true, ``deleted`` its state=absent. This file adds what only a set of apps has:
+Each app is decided and written exactly as volc_live_relay_source decides and writes it, by the closed-loop writer
+(relay_source_writer.AppChange): ``merged`` is its purge_groups=false, ``replaced`` and ``overridden`` its
+purge_groups=true, ``deleted`` its state=absent. This file adds what only a set of apps has:
 
 * Scope: the vhosts the task reads, each once, with DescribeRelaySourceV3 without App (which lists every app of
   the vhost): the vhosts of ``config`` for every writing state, plus ``vhosts`` for overridden and deleted;
@@ -17,31 +17,25 @@ Each app is decided and written exactly as volc_live_relay_source decides and wr
   the state, because deleting it means a DeleteRelaySourceV3 without App, and the API documents no way to
   write it. It is reported apart (``vhost_wide``), not in ``before``/``after``/``gathered``, so that gathered
   output fed back as ``config`` lists real apps only and changes nothing.
-* Failure isolation: an app's failure is recorded on its AppRun and the others go on; any failed read stops
-  the task before the first write.
+* Failure isolation: an app's failure is recorded on its AppRun and the others go on; any failed read (an answer
+  that is not understood included) stops the task before the first write.
+* Interrupts: once SIGINT or SIGTERM arrived, no app starts and no write is sent (interrupts.StopFlag); each app
+  says whether it was applied, stopped part-way (what was applied, not applied or unknown) or not started.
 """
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError
-from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source import (
-    OUTCOME_PLANNED,
+from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source import StoredApp, app_diff, config as app_config
+from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_api import VHOST_WIDE_APPS, read_apps
+from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_input import (
     RelaySourceInputError,
-    app_diff,
-    applied_actions,
-    apply_plan,
-    config as app_config,
-    describe,
-    failure_context,
-    may_have_changed,
-    plan_app,
-    plan_has_writes,
     validate_app,
     validate_groups,
     validate_vhost,
-    write_request,
 )
-from ansible_collections.volcengine.cloud.plugins.module_utils.worker_pool import run_each
+from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_writer import AppChange
+from ansible_collections.volcengine.cloud.plugins.module_utils.worker_pool import NotStarted, internal_error, run_each
 
 MERGED, REPLACED, OVERRIDDEN, DELETED, GATHERED, RENDERED = 'merged', 'replaced', 'overridden', 'deleted', 'gathered', 'rendered'
 STATES = (MERGED, REPLACED, OVERRIDDEN, DELETED, GATHERED, RENDERED)
@@ -49,13 +43,11 @@ WRITING_STATES = (MERGED, REPLACED, OVERRIDDEN, DELETED)
 # How each writing state decides one listed app: (relay_source state, purge_groups).
 _APP_STATE = {MERGED: ('present', False), REPLACED: ('present', True), OVERRIDDEN: ('present', True),
               DELETED: ('absent', True), RENDERED: ('present', True)}
-# The App of a vhost-wide configuration, as the API may report it.
-VHOST_WIDE_APPS = ('', '*')
-
 DEFAULT_MAX_WORKERS = 10
 MAX_WORKERS_RANGE = (1, 100)
 
 STATUS_UNCHANGED, STATUS_PLANNED, STATUS_APPLIED, STATUS_FAILED = 'unchanged', 'planned', 'applied', 'failed'
+STATUS_NOT_STARTED = 'not_started'  # an interrupt arrived before the app's first write
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -137,12 +129,12 @@ def scope_of(state, config, vhosts):
 
 def render(config):
     """The API requests (``{'action', 'body'}``) ``config`` maps to, for apps where nothing is configured yet: each
-    entry's first-pass writes as relay_source.plan_app decides them from an empty configuration, in config order
-    (one UpdateRelaySourceV3 with the listed groups; nothing for ``groups: []``)."""
+    entry's writes as the writer plans them from an empty configuration, in config order (one UpdateRelaySourceV3
+    with the listed groups; nothing for ``groups: []``)."""
     requests = []
     for entry in config or []:
-        plan, after = plan_app([], entry['groups'], 'present')
-        requests.extend(write_request(entry['vhost'], entry['app'], write, after) for write in plan['writes'])
+        change = AppChange(StoredApp(entry['vhost'], entry['app'], []), entry['groups'], 'present')
+        requests.extend(dict((key, request[key]) for key in ('action', 'body')) for request in change.requests(True))
     return requests
 
 
@@ -151,8 +143,8 @@ def render(config):
 # --------------------------------------------------------------------------------------------------------------
 
 class VhostRead(object):
-    """One vhost-wide read: ``apps`` (app -> groups, in the API's order), ``vhost_wide`` (entries in config shape),
-    ``request_ids`` and, when it failed, ``error``."""
+    """One vhost-wide read: ``apps`` (app -> StoredApp, in the API's order), ``vhost_wide`` (entries in config
+    shape), ``request_ids`` and, when it failed, ``error``."""
 
     def __init__(self, vhost):
         self.vhost = vhost
@@ -163,19 +155,16 @@ class VhostRead(object):
 
 
 def read_vhost(client, vhost):
-    """One DescribeRelaySourceV3 without App; a VhostRead (with ``error`` set when the read failed). Entries of
-    another vhost are left out (the API may answer with more than asked) and two entries of one app are joined, as
-    relay_source.describe_app joins them."""
+    """One DescribeRelaySourceV3 without App; a VhostRead (with ``error`` set when the read failed, an answer listing
+    another vhost included: relay_source_api checks every entry)."""
     read = VhostRead(vhost)
     start = len(client.request_ids)
     try:
-        for entry in describe(client, vhost):
-            if entry['vhost'] != vhost:
-                continue
-            if entry['app'] in VHOST_WIDE_APPS:
-                read.vhost_wide.append(entry)
+        for stored in read_apps(client, vhost):
+            if stored.app in VHOST_WIDE_APPS:
+                read.vhost_wide.append(stored.config())
             else:
-                read.apps.setdefault(entry['app'], []).extend(entry['groups'])
+                read.apps[stored.app] = stored
     except VolcengineError as error:
         read.error = error
     read.request_ids = list(client.request_ids[start:])
@@ -183,52 +172,62 @@ def read_vhost(client, vhost):
 
 
 class AppRun(object):
-    """One app of the task: the groups it holds (``current``), what the task declares (``listed``: groups, or None
-    for a whole-app delete), the plan and the groups it leaves (``after``, both from relay_source.plan_app), and how
-    its writes went (``error``, ``context``, ``request_ids``)."""
+    """One app of the task: the app as read (``stored``), what the task declares (``listed``: groups, or None for a
+    whole-app delete), its AppChange (the plan, and ``after``, the groups it leaves), and how its writes went
+    (``error``, ``context``, ``request_ids``, ``started``)."""
 
-    def __init__(self, vhost, app, current, listed, state):
+    def __init__(self, stored, listed, state):
         app_state, purge_groups = _APP_STATE[state]
-        self.vhost = vhost
-        self.app = app
-        self.current = current
+        self.vhost = stored.vhost
+        self.app = stored.app
+        self.stored = stored
+        self.current = stored.groups
         self.listed = listed
-        self.plan, self.after = plan_app(current, listed, app_state, purge_groups)
+        self.change = AppChange(stored, listed, app_state, purge_groups)
+        self.plan, self.after = self.change.plan, self.change.after
         self.error = None
         self.context = ''
         self.request_ids = []
+        self.started = True
 
     @property
     def name(self):
         return '%s/%s' % (self.vhost, self.app)
 
-    def apply(self, client, warn=None):
-        """Make the plan's writes with ``client`` (relay_source.apply_plan); a failure is kept, never raised."""
+    def apply(self, client, warn=None, stop=None):
+        """Make the writes with ``client`` (AppChange.apply); a failure is kept, never raised."""
         start = len(client.request_ids)
         named_warn = None if warn is None else (lambda text: warn('%s: %s' % (self.name, text)))
         try:
-            apply_plan(client, self.vhost, self.app, self.plan, self.current, self.after, warn=named_warn)
+            self.change.apply(client, warn=named_warn, stop=stop)
         except VolcengineError as error:
-            self.error = error
-            self.context = failure_context(self.plan, error, self.current, self.after)
+            self._failed(error)
+        except Exception as exc:  # pylint: disable=broad-except
+            self._failed(internal_error(exc))
         self.request_ids = list(client.request_ids[start:])
         return self
 
+    def _failed(self, error):
+        self.error = error
+        self.context = self.change.failure_context(error)
+
     def status(self, check_mode):
+        if not self.started:
+            return STATUS_NOT_STARTED
         if self.error is not None:
             return STATUS_FAILED
-        if not plan_has_writes(self.plan):
+        if not self.change.has_writes():
             return STATUS_UNCHANGED
         return STATUS_PLANNED if check_mode else STATUS_APPLIED
 
     def changed(self, check_mode):
-        if self.error is not None:
-            return may_have_changed(self.plan)
-        return plan_has_writes(self.plan)
+        if self.error is not None or not self.started:
+            return self.change.may_have_changed()
+        return self.change.has_writes()
 
     def result(self, check_mode):
         result = {'vhost': self.vhost, 'app': self.app, 'status': self.status(check_mode),
-                  'changed': self.changed(check_mode), 'actions': applied_actions(self.plan), 'plan': self.plan,
+                  'changed': self.changed(check_mode), 'actions': self.change.applied_actions(), 'plan': self.plan,
                   'request_ids': self.request_ids}
         if self.error is not None:
             result.update(self.error.to_result())
@@ -236,9 +235,8 @@ class AppRun(object):
         return result
 
     def requests(self, check_mode):
-        """The plan's writes as API requests with their outcome: made (or, in check mode, planned) only."""
-        return [dict(write_request(self.vhost, self.app, write, self.after), outcome=write['outcome'])
-                for write in self.plan['writes'] if check_mode or write['outcome'] != OUTCOME_PLANNED]
+        """The writes as API requests with their outcome: made (or, in check mode, planned) only."""
+        return self.change.requests(check_mode)
 
 
 class RelaySourcesRun(object):
@@ -268,19 +266,29 @@ class RelaySourcesRun(object):
         listed = set()
         for entry in self.config:
             listed.add((entry['vhost'], entry['app']))
-            current = by_vhost[entry['vhost']].get(entry['app'], [])
-            self.apps.append(AppRun(entry['vhost'], entry['app'], current, entry['groups'], self.state))
+            stored = by_vhost[entry['vhost']].get(entry['app']) or StoredApp(entry['vhost'], entry['app'], [])
+            self.apps.append(AppRun(stored, entry['groups'], self.state))
         purged = self.scope if self.state == OVERRIDDEN else self.vhosts if self.state == DELETED else []
         for vhost in purged:
-            for app, current in by_vhost[vhost].items():
+            for app, stored in by_vhost[vhost].items():
                 if (vhost, app) not in listed:
-                    self.apps.append(AppRun(vhost, app, current, None, DELETED))
+                    self.apps.append(AppRun(stored, None, DELETED))
         return self.apps
 
-    def apply(self, clients, warn=None):
-        """Every app's writes on the pool (apps without writes take no worker); failures stay on their AppRun."""
-        pending = [run for run in self.apps if plan_has_writes(run.plan)]
-        run_each(lambda client, run: run.apply(client, warn), pending, self.max_workers, clients)
+    def warnings(self):
+        """What the planned changes drop that the collection does not manage, one sentence per group."""
+        return [text for run in self.apps for text in run.change.dropped_fields_warnings()]
+
+    def apply(self, clients, warn=None, stop=None):
+        """Every app's writes on the pool (apps without writes take no worker); failures stay on their AppRun. Once
+        ``stop`` is set no app starts (``started`` false) and no write is sent."""
+        pending = [run for run in self.apps if run.change.has_writes()]
+        for outcome in run_each(lambda client, run: run.apply(client, warn, stop), pending, self.max_workers, clients, stop):
+            if isinstance(outcome, NotStarted):
+                outcome.item.started = False
+
+    def not_started(self):
+        return [run for run in self.apps if not run.started]
 
     # -- what the module returns ----------------------------------------------------------------------------
 
@@ -291,7 +299,7 @@ class RelaySourcesRun(object):
         return [run for run in self.apps if run.error is not None]
 
     def gathered(self):
-        return [app_config(read.vhost, app, groups) for read in self.reads for app, groups in read.apps.items()]
+        return [stored.config() for read in self.reads for stored in read.apps.values()]
 
     def vhost_wide(self):
         return [entry for read in self.reads for entry in read.vhost_wide]
@@ -303,7 +311,7 @@ class RelaySourcesRun(object):
         leaves = dict(((run.vhost, run.app), run.after) for run in self.apps)
         configs = []
         for read in self.reads:
-            apps = dict(read.apps)
+            apps = dict((app, stored.groups) for app, stored in read.apps.items())
             for run in self.apps:
                 if run.vhost == read.vhost:
                     apps[run.app] = leaves[(run.vhost, run.app)]
@@ -317,8 +325,9 @@ class RelaySourcesRun(object):
         def keyed(configs):
             return dict(((entry['vhost'], entry['app']), entry['groups']) for entry in configs)
         before, after = keyed(self.gathered()), keyed(self.after())
+        stored = dict(((run.vhost, run.app), run.stored) for run in self.apps)
         apps = list(before) + [key for key in after if key not in before]
-        return [app_diff(vhost, app, before.get((vhost, app)), after.get((vhost, app)))
+        return [app_diff(vhost, app, before.get((vhost, app)), after.get((vhost, app)), stored.get((vhost, app)))
                 for vhost, app in apps if before.get((vhost, app)) != after.get((vhost, app))]
 
     def results(self, check_mode):
@@ -339,7 +348,20 @@ class RelaySourcesRun(object):
             counts[run.status(check_mode)] = counts.get(run.status(check_mode), 0) + 1
         names = ', '.join(run.name for run in failed[:10]) + (', ...' if len(failed) > 10 else '')
         return ('%d of %d apps failed (%s); %d %s applied and %d needed no change. The other apps were not held up '
-                'by the failures, and rerunning the task converges. First failure, %s:' % (
+                'by the failures. First failure, %s:' % (
                     len(failed), len(self.apps), names, counts.get(STATUS_APPLIED, 0),
                     'was' if counts.get(STATUS_APPLIED, 0) == 1 else 'were', counts.get(STATUS_UNCHANGED, 0),
                     failed[0].name))
+
+    def interrupt_message(self, signal_name, check_mode):
+        """The message of a run stopped by a signal: what became of the apps, by status."""
+        counts = {}
+        for run in self.apps:
+            counts.setdefault(run.status(check_mode), []).append(run.name)
+        parts = ['%d %s' % (len(names), status.replace('_', ' ')) for status, names in sorted(counts.items())]
+        stopped = self.failed()
+        return ('Stopped by %s: no write was sent after it arrived. Apps: %s.%s Writes in flight ended or were '
+                'abandoned within the timeout; results[] says for each app what was applied, not applied or unknown. '
+                'Running the task again is safe: it reads every app again and makes only the changes still needed.' % (
+                    signal_name, ', '.join(parts) or 'none',
+                    (' Stopped part-way: %s.' % ', '.join(run.name for run in stopped[:10])) if stopped else ''))

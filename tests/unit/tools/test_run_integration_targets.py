@@ -1,0 +1,123 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, volcengine.cloud contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""tools/run_integration_targets.py: the configuration it writes (credentials) is 0600 from its creation on, and
+the emulator check accepts writes to apps of a test run only (prefix, six-character run id, "-")."""
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import importlib.util
+import os
+import stat
+
+import pytest
+import yaml
+
+# The collection's root: tools/ sits beside tests/ in the source tree and in the assembled copy.
+COLLECTION = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
+
+
+@pytest.fixture(scope='module')
+def runner():
+    spec = importlib.util.spec_from_file_location('run_integration_targets',
+                                                  os.path.join(COLLECTION, 'tools', 'run_integration_targets.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def collection(tmp_path):
+    (tmp_path / 'tests' / 'integration').mkdir(parents=True)
+    return tmp_path
+
+
+def mode_of(path):
+    return stat.S_IMODE(os.stat(str(path)).st_mode)
+
+
+@pytest.fixture
+def modes_at_creation(monkeypatch):
+    """The mode of every file os.open creates, read on its descriptor at once; os.chmod is refused."""
+    seen = []
+    real_open = os.open
+
+    def no_chmod(*_args, **_kwargs):
+        raise AssertionError('the file must be created private, not made private afterwards')
+    monkeypatch.setattr(os, 'chmod', no_chmod)
+
+    def recording_open(path, flags, mode=0o777, **kwargs):
+        descriptor = real_open(path, flags, mode, **kwargs)
+        if flags & os.O_CREAT:
+            seen.append(stat.S_IMODE(os.fstat(descriptor).st_mode))
+        return descriptor
+    monkeypatch.setattr(os, 'open', recording_open)
+    return seen
+
+
+@pytest.mark.parametrize('umask', [0o022, 0o000, 0o077], ids=oct)
+def test_the_written_configuration_is_0600_from_its_creation(runner, collection, modes_at_creation, umask):
+    previous = os.umask(umask)
+    try:
+        runner.write_config(str(collection), {'volcengine_secret_key': 'emulator-secret'})
+    finally:
+        os.umask(previous)
+    path = collection / runner.CONFIG_PATH
+    assert modes_at_creation == [0o600]
+    assert mode_of(path) == 0o600
+    assert yaml.safe_load(path.read_text())['volcengine_secret_key'] == 'emulator-secret'
+
+
+def test_the_copied_configuration_is_0600_from_its_creation(runner, collection, tmp_path, modes_at_creation):
+    source = tmp_path / 'maintainer.yml'
+    source.write_text(u'volcengine_secret_key: real-secret\n')  # as readable as the umask lets it be
+    runner.copy_config(str(source), str(collection))
+    path = collection / runner.CONFIG_PATH
+    assert modes_at_creation == [0o600]
+    assert mode_of(path) == 0o600
+    assert path.read_text() == u'volcengine_secret_key: real-secret\n'
+
+
+def test_a_leftover_configuration_is_replaced_by_a_private_one(runner, collection):
+    path = collection / runner.CONFIG_PATH
+    path.write_text(u'old: true\n')
+    os.chmod(str(path), 0o644)
+    runner.write_config(str(collection), {'new': True})
+    assert mode_of(path) == 0o600
+    assert yaml.safe_load(path.read_text()) == {'new': True}
+
+
+def test_a_symbolic_link_in_place_of_the_configuration_is_never_followed(runner, collection, tmp_path):
+    target = tmp_path / 'elsewhere.txt'
+    target.write_text(u'untouched\n')
+    path = collection / runner.CONFIG_PATH
+    path.symlink_to(target)
+    runner.write_config(str(collection), {'volcengine_secret_key': 'x'})
+    assert not path.is_symlink() and mode_of(path) == 0o600
+    assert target.read_text() == u'untouched\n'
+
+
+class FakeEmulator(object):
+    def __init__(self, apps):
+        self.apps = apps
+
+    def write_requests(self):
+        return [{'action': 'UpdateRelaySourceV3', 'body': {'Vhost': 'ansible-test.example.com', 'App': app}}
+                for app in self.apps]
+
+    def state(self):
+        return {'RelaySourceConfigList': []}
+
+
+@pytest.mark.parametrize('app, allowed', [
+    ('ansibletest-k3x9q2-one', True),
+    ('ansibletest-000000-a', True),
+    ('ansibletest-production', False),
+    ('ansibletest-prod-a', False),
+    ('ansibletest-K3X9Q2-one', False),
+    ('ansibletest-k3x9q2', False),
+    ('xansibletest-k3x9q2-one', False),
+])
+def test_only_writes_to_apps_of_a_test_run_are_in_scope(runner, app, allowed):
+    problems = runner.emulator_problems(FakeEmulator([app]), [])
+    assert (problems == []) is allowed, problems
