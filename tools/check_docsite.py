@@ -85,13 +85,19 @@ def broken_site_links(html_root, url):
 
 
 def ansible_doc_links(modules):
-    """{module: [the DEAD_ANSIBLE_DOCS_LINK links of its ansible-doc text]}."""
+    """{module: [the DEAD_ANSIBLE_DOCS_LINK links of its ansible-doc text]}, from one run of ansible-doc."""
+    program = os.path.join(os.path.dirname(sys.executable), "ansible-doc")  # the venv's, beside this Python
+    if not os.path.exists(program):
+        program = "ansible-doc"
     environment = dict(os.environ, ANSIBLE_NOCOLOR="1", COLUMNS="1000")
-    found = {}
-    for module in modules:
-        text = subprocess.run(["ansible-doc", "-t", "module", module], env=environment, check=True,
-                              stdout=subprocess.PIPE, universal_newlines=True).stdout
-        found[module] = DEAD_ANSIBLE_DOCS_LINK.findall(text)
+    text = subprocess.run([program, "-t", "module"] + modules, env=environment, check=True,
+                          stdout=subprocess.PIPE, universal_newlines=True).stdout
+    found, module = {name: [] for name in modules}, "(before the first module)"
+    for line in text.splitlines():
+        header = re.match(r"^> MODULE (\S+)", line)  # each module's text starts with it
+        if header:
+            module = header.group(1)
+        found.setdefault(module, []).extend(DEAD_ANSIBLE_DOCS_LINK.findall(line))
     return found
 
 
