@@ -15,13 +15,14 @@ DEMO_PYTHON_BIN := .venv-demo/bin/python
 # make install COLLECTIONS_PATH=...: where to install the collection (default ~/.ansible/collections)
 COLLECTIONS_PATH ?=
 
-.PHONY: help venv test units integration sanity lint build demo install bench clean
+.PHONY: help venv test units integration sanity lint docs build demo install bench clean
 
 help:
 	@echo "make demo         the flagship module against a local API emulator: create, rerun, review a change, apply"
 	@echo "make install      build the collection and install it into ~/.ansible/collections (COLLECTIONS_PATH=...)"
-	@echo "make test         every check: units, integration, sanity (ansible-core 2.16 to 2.21), lint, build"
-	@echo "make units | integration | sanity | lint | build   one group of those checks, output streamed"
+	@echo "make test         every check: units, integration, sanity (ansible-core 2.16 to 2.21), lint, docs, build"
+	@echo "make units | integration | sanity | lint | docs | build   one group of those checks, output streamed"
+	@echo "make docs         the docsite (antsibull-docs, Sphinx) into build/docsite/html, failing on broken references"
 	@echo "make sanity-2.17  ansible-test sanity with one ansible-core (2.16 to 2.21; devel on GitHub only)"
 	@echo "make bench        run tools/bench_*.py, regenerate docs/performance.md and the calls-per-change table"
 	@echo "make venv         create/update the venvs make test uses (instant when current)"
@@ -33,7 +34,7 @@ venv:
 test:
 	@$(STAGES)
 
-units integration sanity lint build:
+units integration sanity lint docs build:
 	@$(STAGES) --stream $@
 
 sanity-%:

@@ -4,7 +4,7 @@
     python tools/check_workflow.py      # nox session `actionlint` runs it after actionlint
 
 * every `run:` step is one `make <target>` (with `${{ matrix.* }}` filled in from the job's matrix);
-* the targets cover every group of tools/run_stages.py (units, integration, lint, build) and `sanity-<core>` for
+* the targets cover every group of tools/run_stages.py (units, integration, lint, docs, build) and `sanity-<core>` for
   every ansible-core in run_stages.SANITY_VENVS: each release meta/runtime.yml supports, and devel;
 * only the devel job may fail without failing the workflow (`continue-on-error`);
 * SANITY_VENVS starts at meta/runtime.yml's `requires_ansible` and skips no release after it.

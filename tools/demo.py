@@ -207,13 +207,15 @@ def act_two(emulator):
     writes = emulator.write_requests()
     expect(changed == 1 and not writes, "check mode should report the change and write nothing, got changed=%d, %d writes"
            % (changed, len(writes)))
-    # TODO(issue 24): volc_live_relay_sources is getting a one-line summary (returned as `summary`, shown as the first
-    # diff entry); once it is there, check it here and point the reader at it in the sentence below.
+    summary = "%s: would create 1 (%s), would update 1 (sports), would delete 1 (%s), unchanged 1" % (
+        VHOST, ADDED_APP["app"], RETIRED_APP)
+    expect(summary in output, "the review should start with the summary line %r" % summary)
     for app in ("sports", RETIRED_APP, ADDED_APP["app"]):
         expect("--- before: relay source %s/%s" % (VHOST, app) in output, "the review should show a diff of %s" % app)
     expect("relay source %s/live" % VHOST not in output, "the review should show no diff of live, which is unchanged")
-    print("==> changed=1 in check mode, and the API received no write. The diffs above are the review: sports updated,"
-          " news deleted (overridden deletes an app the data no longer lists), events created; live is unchanged.")
+    print("==> changed=1 in check mode, and the API received no write. The review above starts with its summary line,"
+          " then the diffs: sports updated, news deleted (overridden deletes an app the data no longer lists), events"
+          " created; live is unchanged.")
 
     emulator.clear_requests()
     changed, _output = ansible_playbook(emulator, "9. Apply it", APPLY_PLAYBOOK, *(data_option + ("--diff",)))

@@ -21,6 +21,7 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOURCE = os.path.join(REPO_ROOT, "docs", "errors.md")
 TARGET = os.path.join(REPO_ROOT, "docs", "docsite", "rst", "errors.rst")
 LABEL = "ansible_collections.volcengine.cloud.docsite.errors"
+GENERATED_NOTE = ".. Generated from docs/errors.md by tools/render_errors_page.py: edit that file."
 
 HEADING = re.compile(r"^(#{1,3}) (.+)$")
 CODE = re.compile(r"`([^`]+)`")
@@ -56,7 +57,9 @@ def render_table(lines):
 
 def render(markdown):
     """The reStructuredText page for ``markdown`` (the text of docs/errors.md)."""
-    out = [".. _%s:" % LABEL, "", ".. Generated from docs/errors.md by tools/render_errors_page.py: edit that file.", ""]
+    # the label right above the page's title, which it names: with anything between them (a comment too) a :ref: to
+    # it finds no title, and the docsite's build (nox session docs-site) fails
+    out = [".. _%s:" % LABEL, ""]
     blocks = re.split(r"\n\s*\n", markdown.strip())
     for block in blocks:
         lines = block.splitlines()
@@ -64,6 +67,8 @@ def render(markdown):
         if heading and len(lines) == 1:
             title = inline(heading.group(2))
             out += [title, UNDERLINES[len(heading.group(1))] * len(title)]
+            if GENERATED_NOTE not in out:
+                out += ["", GENERATED_NOTE]
         elif lines[0].startswith("|"):
             out += render_table(lines)
         elif lines[0].startswith("- "):

@@ -8,7 +8,8 @@
 Two kinds of stage:
 
 * nox stages run a session of noxfile.py / antsibull-nox.toml (lint, docs, extra checks, build and import,
-  ansible-lint, changelog and workflow lint) from the repository root; nox keeps its session venvs in .nox/.
+  ansible-lint, changelog and workflow lint, the docsite) from the repository root; nox keeps its session venvs
+  in .nox/.
 * the stages nox cannot run here: pytest on the units and the end-to-end tests, ansible-test integration on
   the targets against the emulator (tools/run_integration_targets.py), and ansible-test sanity through
   tools/ansible_test_offline.py (antsibull-nox runs sanity and integration in containers only).  They run in the
@@ -84,6 +85,8 @@ GITHUB_ONLY_SANITY_CORES = ("devel",)
 NOX_SESSIONS = {
     "lint": ("codeqa", "yamllint", "antsibull-nox-config", "ansible-lint", "docs-check", "extra-checks",
              "changelog-lint", "actionlint"),
+    # the docsite built with antsibull-docs and Sphinx (noxfile.py); the workflow publishes what `make docs` builds
+    "docs": ("docs-site",),
     "build": ("build-import-check",),
 }
 # names of stages that nox sessions replaced, still accepted on the command line

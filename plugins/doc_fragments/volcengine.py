@@ -130,8 +130,9 @@ notes:
   - On failure the module returns C(error) (the API's C(code) and C(message)), C(request_id) and C(http_status);
     quote the RequestId to Volcengine support.
 seealso:
-  - ref: ansible_collections.volcengine.cloud.docsite.errors
+  - name: Error reference
     description: Every error code the modules report, what it means and what to do about it.
+    link: https://volcengine-ansible.github.io/volcengine.cloud/docsite/errors.html
   - name: Error reference (docs/errors.md)
     description: The same reference in the collection's source, also installed with it as C(docs/errors.md).
     link: https://github.com/volcengine-ansible/volcengine.cloud/blob/main/docs/errors.md

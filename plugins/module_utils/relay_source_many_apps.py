@@ -26,7 +26,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError
-from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source import StoredApp, app_diff, config as app_config
+from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source import (
+    StoredApp, app_diff, config as app_config, group_names)
 from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_api import VHOST_WIDE_APPS, read_apps
 from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_input import (
     RelaySourceInputError,
@@ -48,6 +49,12 @@ MAX_WORKERS_RANGE = (1, 100)
 
 STATUS_UNCHANGED, STATUS_PLANNED, STATUS_APPLIED, STATUS_FAILED = 'unchanged', 'planned', 'applied', 'failed'
 STATUS_NOT_STARTED = 'not_started'  # an interrupt arrived before the app's first write
+# What a change does to an app, as the summary counts it.
+CREATE, UPDATE, DELETE = 'create', 'update', 'delete'
+# Apps named in a summary entry when there are at most this many; above, the count alone.
+NAMED_IN_SUMMARY = 5
+# Applied apps named in the message of a failed run, each with its one-line change; the rest are counted.
+NAMED_IN_FAILURE = 20
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -125,6 +132,38 @@ def scope_of(state, config, vhosts):
     if state in (OVERRIDDEN, DELETED, GATHERED):
         names += list(vhosts or [])
     return list(dict.fromkeys(names))
+
+
+def change_kind(current, after):
+    """CREATE, UPDATE, DELETE, or None when ``current`` and ``after`` (groups) are the same."""
+    if current == after:
+        return None
+    if not current:
+        return CREATE
+    return DELETE if not after else UPDATE
+
+
+def describe_change(current, after):
+    """One line for a change of one app: ``create groups primary, backup``, ``delete groups primary``, or ``update:
+    group primary changed, standby added, legacy removed, order now backup, primary``; '' for no change."""
+    kind = change_kind(current, after)
+    if kind is None:
+        return ''
+    if kind != UPDATE:
+        return '%s groups %s' % (kind, ', '.join(group_names(after if kind == CREATE else current)))
+    before = dict((group['name'], group) for group in current)
+    names_after = group_names(after)
+    parts = []
+    changed = [group['name'] for group in after if group['name'] in before and before[group['name']] != group]
+    added = [name for name in names_after if name not in before]
+    removed = [name for name in group_names(current) if name not in names_after]
+    for names, verb in ((changed, 'changed'), (added, 'added'), (removed, 'removed')):
+        if names:
+            parts.append('group%s %s %s' % ('s' if len(names) > 1 else '', ', '.join(names), verb))
+    kept = [name for name in names_after if name in before]
+    if kept != [name for name in group_names(current) if name in names_after]:
+        parts.append('order now %s' % ', '.join(names_after))
+    return 'update: ' + '; '.join(parts)
 
 
 def render(config):
@@ -225,18 +264,44 @@ class AppRun(object):
             return self.change.may_have_changed()
         return self.change.has_writes()
 
+    def kind(self):
+        """What the app's change does (CREATE, UPDATE, DELETE), None when it needs none."""
+        return change_kind(self.current, self.after)
+
+    def describe(self):
+        return describe_change(self.current, self.after)
+
+    def message(self):
+        """What failed for this app, what to do, and what was and was not applied."""
+        return ' '.join(part for part in (self.error.full_message(), self.context) if part)
+
     def result(self, check_mode):
-        result = {'vhost': self.vhost, 'app': self.app, 'status': self.status(check_mode),
-                  'changed': self.changed(check_mode), 'actions': self.change.applied_actions(), 'plan': self.plan,
+        """The app's entry of ``apps``: compact for an applied or planned app; with the plan where it says more than
+        the one-line change (a failure, a lost answer settled by a read, an update whose outcome depended on the API's
+        behaviour, so that a read followed it)."""
+        result = {'vhost': self.vhost, 'app': self.app, 'status': self.status(check_mode), 'change': self.describe(),
+                  'changed': self.changed(check_mode), 'actions': self.change.applied_actions(),
                   'request_ids': self.request_ids}
         if self.error is not None:
             result.update(self.error.to_result())
-            result['msg'] = ' '.join(part for part in (self.error.full_message(), self.context) if part)
+            result['msg'] = self.message()
+        if self.error is not None or self.plan['verify'] or any(write['settled_by_read'] for write in self.plan['writes']):
+            result['plan'] = self.plan
         return result
 
     def requests(self, check_mode):
-        """The writes as API requests with their outcome: made (or, in check mode, planned) only."""
-        return self.change.requests(check_mode)
+        """The writes as API requests with their outcome: made (or, in check mode, planned) only; each names its action,
+        vhost, app and groups (the bodies are what ``rendered`` and ``diff`` show)."""
+        compact = []
+        for request in self.change.requests(check_mode):
+            body = request['body']
+            entry = {'action': request['action'], 'vhost': body['Vhost'], 'app': body['App'], 'outcome': request['outcome']}
+            if 'GroupDetails' in body:
+                entry['groups'] = [detail['Group'] for detail in body['GroupDetails']]
+            elif 'Group' in body:
+                entry['groups'] = [body['Group']]
+            compact.append(entry)
+        return compact
 
 
 class RelaySourcesRun(object):
@@ -304,34 +369,61 @@ class RelaySourcesRun(object):
     def vhost_wide(self):
         return [entry for read in self.reads for entry in read.vhost_wide]
 
+    def _changing_runs(self):
+        """The AppRuns whose app changes (or would change), the apps read first in the API's order, then the new
+        ones in config order."""
+        runs = dict(((run.vhost, run.app), run) for run in self.apps if run.kind() is not None)
+        order = [(read.vhost, app) for read in self.reads for app in read.apps]
+        order += [key for key in runs if key not in set(order)]
+        return [runs[key] for key in order if key in runs]
+
+    def before(self):
+        """The configuration, as read, of the apps the run changes (or would change) only: at estate scale, the
+        apps left as they are would fill the output (state=gathered returns everything)."""
+        return [app_config(run.vhost, run.app, run.current) for run in self._changing_runs() if run.current]
+
     def after(self):
-        """The configuration the run leaves (in check mode: would leave) in the vhosts in scope: each app as read
-        with the task's apps replaced by what their plans leave (an emptied app is left out), then the new apps in
-        config order."""
-        leaves = dict(((run.vhost, run.app), run.after) for run in self.apps)
-        configs = []
-        for read in self.reads:
-            apps = dict((app, stored.groups) for app, stored in read.apps.items())
+        """The configuration the run leaves (in check mode: would leave) in the apps it changes; an app it empties
+        is left out."""
+        return [app_config(run.vhost, run.app, run.after) for run in self._changing_runs() if run.after]
+
+    def diff(self, check_mode):
+        """The summary (a prepared diff, printed as is), then one diff per app the run changes (or would change),
+        each with headers naming its vhost and app (relay_source.app_diff): Ansible shows a list of diffs one after
+        the other."""
+        return [{'prepared': self.summary(check_mode)}] + [
+            app_diff(run.vhost, run.app, run.current, run.after, run.stored) for run in self._changing_runs()]
+
+    def summary(self, check_mode):
+        """One line: per vhost in scope, how many apps the task created, updated, deleted, left unchanged, failed or
+        did not start (in check mode: would create...), naming them when they are few."""
+        verbs = {CREATE: ('would create', 'created'), UPDATE: ('would update', 'updated'), DELETE: ('would delete', 'deleted')}
+        parts = []
+        for vhost in self.scope:
+            buckets = {}
             for run in self.apps:
-                if run.vhost == read.vhost:
-                    apps[run.app] = leaves[(run.vhost, run.app)]
-            configs.extend(app_config(read.vhost, app, groups) for app, groups in apps.items() if groups)
-        return configs
+                if run.vhost != vhost:
+                    continue
+                status = run.status(check_mode)
+                if status in (STATUS_FAILED, STATUS_NOT_STARTED, STATUS_UNCHANGED):
+                    label = {STATUS_FAILED: 'failed', STATUS_NOT_STARTED: 'not started', STATUS_UNCHANGED: 'unchanged'}[status]
+                else:
+                    label = verbs[run.kind()][0 if check_mode else 1]
+                buckets.setdefault(label, []).append(run.app)
+            entries = []
+            for label in ('would create', 'created', 'would update', 'updated', 'would delete', 'deleted', 'failed',
+                          'not started', 'unchanged'):
+                apps = buckets.get(label)
+                if apps:
+                    named = ' (%s)' % ', '.join(apps) if len(apps) <= NAMED_IN_SUMMARY and label != 'unchanged' else ''
+                    entries.append('%s %d%s' % (label, len(apps), named))
+            parts.append('%s: %s' % (vhost, ', '.join(entries) or 'no app'))
+        return '; '.join(parts)
 
-    def diff(self):
-        """One diff per app the run changes (or would change), each with headers naming its vhost and app
-        (relay_source.app_diff): Ansible shows a list of diffs one after the other. The apps read come first, in the
-        API's order, then the new ones in config order."""
-        def keyed(configs):
-            return dict(((entry['vhost'], entry['app']), entry['groups']) for entry in configs)
-        before, after = keyed(self.gathered()), keyed(self.after())
-        stored = dict(((run.vhost, run.app), run.stored) for run in self.apps)
-        apps = list(before) + [key for key in after if key not in before]
-        return [app_diff(vhost, app, before.get((vhost, app)), after.get((vhost, app)), stored.get((vhost, app)))
-                for vhost, app in apps if before.get((vhost, app)) != after.get((vhost, app))]
-
-    def results(self, check_mode):
-        return [run.result(check_mode) for run in self.apps]
+    def apps_result(self, check_mode):
+        """The ``apps`` return value: an entry per app the run changed, would change, failed on or did not start
+        (an unchanged app is counted in ``summary`` only)."""
+        return [run.result(check_mode) for run in self.apps if run.status(check_mode) != STATUS_UNCHANGED]
 
     def requests(self, check_mode):
         return [request for run in self.apps for request in run.requests(check_mode)]
@@ -339,19 +431,25 @@ class RelaySourcesRun(object):
     def request_ids(self):
         return [request_id for part in self.reads + self.apps for request_id in part.request_ids]
 
-    def failure_lead(self, check_mode):
-        """The start of the message of a run in which apps failed: how many, which, and what became of the others;
-        the first failed app's own message follows it."""
+    def failure_message(self, check_mode):
+        """The message of a run in which apps failed: how many and which, what became of the others (the applied
+        ones named with their change, up to NAMED_IN_FAILURE), then each failed app's own message (up to three)."""
         failed = self.failed()
-        counts = {}
-        for run in self.apps:
-            counts[run.status(check_mode)] = counts.get(run.status(check_mode), 0) + 1
+        applied = [run for run in self.apps if run.status(check_mode) == STATUS_APPLIED]
+        unchanged = sum(1 for run in self.apps if run.status(check_mode) == STATUS_UNCHANGED)
         names = ', '.join(run.name for run in failed[:10]) + (', ...' if len(failed) > 10 else '')
-        return ('%d of %d apps failed (%s); %d %s applied and %d needed no change. The other apps were not held up '
-                'by the failures. First failure, %s:' % (
-                    len(failed), len(self.apps), names, counts.get(STATUS_APPLIED, 0),
-                    'was' if counts.get(STATUS_APPLIED, 0) == 1 else 'were', counts.get(STATUS_UNCHANGED, 0),
-                    failed[0].name))
+        lines = ['%d of %d apps failed (%s); %d %s applied and %d needed no change. The other apps were not held up by '
+                 'the failures.' % (len(failed), len(self.apps), names, len(applied), 'was' if len(applied) == 1 else 'were',
+                                    unchanged)]
+        if applied:
+            shown = ['%s (%s)' % (run.name, run.describe()) for run in applied[:NAMED_IN_FAILURE]]
+            more = len(applied) - len(shown)
+            lines.append('Applied: %s%s.' % ('; '.join(shown), ' and %d more' % more if more else ''))
+        for run in failed[:3]:
+            lines.append('Failed, %s (%s): %s' % (run.name, run.describe(), run.message()))
+        if len(failed) > 3:
+            lines.append('%d more failed apps: see apps[].' % (len(failed) - 3))
+        return ' '.join(lines)
 
     def interrupt_message(self, signal_name, check_mode):
         """The message of a run stopped by a signal: what became of the apps, by status."""
@@ -361,7 +459,7 @@ class RelaySourcesRun(object):
         parts = ['%d %s' % (len(names), status.replace('_', ' ')) for status, names in sorted(counts.items())]
         stopped = self.failed()
         return ('Stopped by %s: no write was sent after it arrived. Apps: %s.%s Writes in flight ended or were '
-                'abandoned within the timeout; results[] says for each app what was applied, not applied or unknown. '
+                'abandoned within the timeout; apps[] says for each app what was applied, not applied or unknown. '
                 'Running the task again is safe: it reads every app again and makes only the changes still needed.' % (
                     signal_name, ', '.join(parts) or 'none',
                     (' Stopped part-way: %s.' % ', '.join(run.name for run in stopped[:10])) if stopped else ''))

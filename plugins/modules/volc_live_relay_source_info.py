@@ -57,9 +57,10 @@ notes:
     error code C(InvalidResponse) and the path of the odd field, for example
     C(Result.RelaySourceConfigList[0].GroupDetails[1].Servers), rather than guess. C(RelaySourceParams) sent as a
     string holding a JSON object of strings is decoded.
-  - A vhost-wide configuration (an empty or C(*) app, if the API reports one) is listed as the API returns it;
-    M(volcengine.cloud.volc_live_relay_source) cannot manage it because its O(volcengine.cloud.volc_live_relay_source#module:app)
-    must be a real app name.
+  - A vhost-wide configuration (an empty or C(*) app, if the API reports one) is returned apart, in RV(vhost_wide),
+    as M(volcengine.cloud.volc_live_relay_sources) returns it, since no writing module manages it (its
+    O(volcengine.cloud.volc_live_relay_source#module:app) must be a real app name), so RV(relay_sources) holds real apps
+    only and feeding them back changes nothing.
   - Changes made by M(volcengine.cloud.volc_live_relay_source) take effect on the CDN 3 to 5 minutes later, but
     this module shows them at once.
 seealso:
@@ -99,8 +100,10 @@ EXAMPLES = r'''
 RETURN = r'''
 relay_sources:
   description:
-    - The configurations found, one per app, in the API's order; empty when there is none.
+    - The configurations found, one per app, in the API's order; empty when there is none. The vhost-wide
+      configuration is not in it (see RV(vhost_wide)).
     - With O(group), each entry holds only that group (entries without it are left out).
+    - Not returned when the task failed, so that a play that ignores the error cannot read "nothing configured".
   returned: success
   type: list
   elements: dict
@@ -118,6 +121,14 @@ relay_sources:
       type: list
       elements: dict
       sample: [{"name": "primary", "servers": [{"domain": "origin-a.example.org", "protocol": "rtmp", "params": {}}]}]
+vhost_wide:
+  description:
+    - Vhost-wide configurations (an app of V("") or V(*)) the read found, as the API reports them, in the shape of
+      RV(relay_sources); no module of this collection changes them.
+  returned: success
+  type: list
+  elements: dict
+  sample: []
 request_ids:
   description: The RequestId of every API answer of the run; quote them to Volcengine support.
   returned: always
@@ -149,7 +160,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError
 from ansible_collections.volcengine.cloud.plugins.module_utils.module_support import (
     client_from_module, fail_from_error, refuse_endpoint_userinfo, request_ids_of, volcengine_argument_spec)
-from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_api import describe
+from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_api import VHOST_WIDE_APPS, describe
 from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_input import RelaySourceInputError, validate_filters
 
 
@@ -172,8 +183,10 @@ def main():
     try:
         configs = describe(client, vhost, app, group)
     except VolcengineError as error:
-        fail_from_error(module, error, relay_sources=[], request_ids=request_ids_of(client))
-    module.exit_json(changed=False, relay_sources=configs, request_ids=request_ids_of(client))
+        fail_from_error(module, error, request_ids=request_ids_of(client))
+    module.exit_json(changed=False, relay_sources=[entry for entry in configs if entry['app'] not in VHOST_WIDE_APPS],
+                     vhost_wide=[entry for entry in configs if entry['app'] in VHOST_WIDE_APPS],
+                     request_ids=request_ids_of(client))
 
 
 if __name__ == '__main__':

@@ -24,10 +24,10 @@ description:
     process, paced by the client-side rate limiter (O(rate_limit)) that every fork of the controller shares.
   - One failing app does not stop the others. The task fails when any app failed; its message says how many
     and shows the first failure (error code, message, RequestId, and whether running the task again helps);
-    RV(results) says what became of every app.
+    RV(apps) says what became of every app that did not stay as it was, and RV(summary) counts them all.
   - On SIGINT or SIGTERM (Ctrl-C, an AWX cancel) no app starts and no new write is sent; writes in flight end
     or are abandoned within the timeout, and the task fails saying, per app, what was applied, stopped part-way
-    or not started (RV(results[].status)).
+    or not started (RV(apps[].status)).
   - Every value is validated before the first request; a bad value fails the task naming its path (for example
     C(config[3].groups[0].servers[1].domain)) without any API call. So does an app listed twice.
 author:
@@ -170,13 +170,18 @@ notes:
     writes M(volcengine.cloud.volc_live_relay_source) would make after its own read (see its notes for the
     count of each kind of change). Reads happen first; if any read fails, nothing is written.
   - B(Check mode) computes the same plan and makes no write. Where the outcome depends on the API's update
-    behaviour (C(verify) in RV(results[].plan)), it reports the writes up to the first update a read must follow.
+    behaviour (C(verify) in the plan of each app), it reports the writes up to the first update a read must follow.
   - B(Answers.) Every read is checked as M(volcengine.cloud.volc_live_relay_source) checks it (see its notes,
     "Fail closed"), so an entry of another vhost (compared case-insensitively) or an app or group name the input rules
     refuse fails the task before any write.
   - B(Fields this collection does not manage) are kept as M(volcengine.cloud.volc_live_relay_source) keeps them; a
     declared change that drops some warns (naming the app, the group and the fields), and RV(diff) lists them under
     C(unmanaged_fields).
+  - B(Output at estate scale.) RV(summary) counts every app the task manages, per vhost; RV(apps), RV(before),
+    RV(after), RV(writes) and RV(diff) hold only the apps it changes (or would change), fails on or did not start,
+    so a task over a hundred apps that changes nothing returns a few lines at C(-v). The message of a failed run
+    names the apps that were applied, each with its change in one line, and each failed app with its error code and
+    RequestId.
   - A change takes effect on the CDN about 3 to 5 minutes after the task succeeds.
 seealso:
   - module: volcengine.cloud.volc_live_relay_source
@@ -254,10 +259,20 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+summary:
+  description:
+    - One line saying what the task did (in check mode, would do) per vhost in scope - how many apps it created,
+      updated, deleted, left unchanged, failed on or did not start (check mode - V(would create), V(would update),
+      V(would delete)), naming the apps of each count of at most five (unchanged apps are only counted).
+    - With C(--diff) it is also printed first, above the diffs of the apps.
+  returned: when O(state) is V(merged), V(replaced), V(overridden) or V(deleted), once the reads succeeded
+  type: str
+  sample: "push.example.com: created 2 (events, news), updated 1 (sports), deleted 1 (old), unchanged 96"
 before:
   description:
-    - The configuration of the apps of the vhosts in scope as read before any write, in the shape of O(config),
-      in the API's order. The vhost-wide configuration is not in it (see RV(vhost_wide)).
+    - The configuration, as read before any write, of the apps the task changes (or would change) only, in the
+      shape of O(config), in the API's order. The apps it leaves as they are would fill the output of a task over
+      an estate; O(state=gathered) returns every app. The vhost-wide configuration is not in it (see RV(vhost_wide)).
   returned: when O(state) is V(merged), V(replaced), V(overridden) or V(deleted), once the reads succeeded
   type: list
   elements: dict
@@ -270,9 +285,9 @@ before:
             - {domain: origin-a.example.org, protocol: rtmp, params: {}}
 after:
   description:
-    - The configuration the run left (in check mode, would leave) in the vhosts in scope, in the shape of
-      O(config); apps whose configuration was deleted are not in it, and apps the run created come after the other
-      apps of their vhost, in the order of O(config). Not read back from the API after writing.
+    - The configuration the run left (in check mode, would leave) in the apps it changes (or would change), in the
+      shape of O(config); apps whose configuration was deleted are not in it, and apps the run created come after
+      the apps that were read, in the order of O(config).
   returned: when O(state) is V(merged), V(replaced), V(overridden) or V(deleted), and every app succeeded
   type: list
   elements: dict
@@ -327,27 +342,39 @@ vhost_wide:
   sample: []
 writes:
   description:
-    - The write requests of the run, app by app in the order of RV(results), each app's in the order made; in
-      check mode the ones planned. A write not reached because an earlier write of its app failed is not listed
-      (RV(results[].plan) lists it).
+    - The write requests of the run, app by app in the order of RV(apps), each app's in the order made; in check
+      mode the ones planned. Each names its action, vhost, app and groups; RV(diff) shows the content and
+      O(state=rendered) the request bodies. A write not reached because an earlier write of its app failed is not
+      listed (RV(apps[].plan) lists it).
   returned: when O(state) is V(merged), V(replaced), V(overridden) or V(deleted), once the reads succeeded
   type: list
   elements: dict
-  sample: [{"action": "DeleteRelaySourceV3", "body": {"Vhost": "push.example.com", "App": "old-event"}, "outcome": "applied"}]
+  sample: [{"action": "DeleteRelaySourceV3", "vhost": "push.example.com", "app": "old-event", "outcome": "applied"}]
   contains:
     action:
       description: The API action, C(UpdateRelaySourceV3) or C(DeleteRelaySourceV3).
       type: str
-    body:
-      description: The JSON body of the request, in the API's shape.
-      type: dict
-    outcome:
-      description: As C(outcome) of the writes in RV(results[].plan) - V(planned) (check mode), V(applied), V(failed) or V(unknown).
+    vhost:
+      description: The vhost.
       type: str
-results:
+    app:
+      description: The app.
+      type: str
+    groups:
+      description: The groups an update sends, or the one group a delete names; absent for the delete of a whole app.
+      type: list
+      elements: str
+    outcome:
+      description: As C(outcome) of the writes of a plan - V(planned) (check mode), V(applied), V(failed) or V(unknown).
+      type: str
+apps:
   description:
-    - One entry per app the task manages, in order - the apps of O(config), then the apps it deletes whole
-      because they are not listed (O(state=overridden)) or their vhost is in O(vhosts) (O(state=deleted)).
+    - One entry per app the task changed, would change (check mode), failed on or did not start, in order - the apps
+      of O(config), then the apps it deletes whole because they are not listed (O(state=overridden)) or their vhost
+      is in O(vhosts) (O(state=deleted)). An app that needed no change is only counted in RV(summary), so that a task
+      over an estate stays readable at C(-v).
+    - Named C(apps), not C(results), because Ansible takes a C(results) key for the results of a loop and would then
+      show no diff.
   returned: when O(state) is V(merged), V(replaced), V(overridden) or V(deleted), once the reads succeeded
   type: list
   elements: dict
@@ -364,9 +391,14 @@ results:
         - V(planned) - check mode, with writes to make.
         - V(applied) - every write was applied.
         - V(failed) - a write (or a read during the run) failed, or an interrupt stopped the app part-way; see
-          RV(results[].plan) for what was applied, and the error fields.
+          RV(apps[].plan) for what was applied, and the error fields.
         - V(not_started) - an interrupt (SIGINT, SIGTERM) arrived before the app's first write; nothing was
           written to it.
+      type: str
+    change:
+      description: >-
+        The app's change in one line, for example V(update: groups primary changed; standby added) or
+        V(delete groups primary, backup).
       type: str
     changed:
       description: Whether a write was (or, in check mode, would be) applied, or may have been (a failed app).
@@ -376,6 +408,8 @@ results:
       type: list
       elements: str
     plan:
+      returned: when the app failed, a lost answer was settled by a read, or an update's outcome depended on the API's
+        update behaviour (C(verify))
       description:
         - The app's plan, as M(volcengine.cloud.volc_live_relay_source) returns it in
           RV(volcengine.cloud.volc_live_relay_source#module:plan) - C(writes) (each with C(action), C(groups),
@@ -402,11 +436,8 @@ results:
       description: What failed, what to do, and what was and was not applied.
       type: str
       returned: when the app failed
-  sample: [{"vhost": "push.example.com", "app": "live", "status": "applied", "changed": true,
-            "actions": ["updated groups primary"], "request_ids": ["202306041104200100100232280022D31"],
-            "plan": {"writes": [{"action": "update", "groups": ["primary"], "description": "update groups primary",
-                                 "follow_up": false, "temporary": false, "outcome": "applied", "settled_by_read": false}],
-                     "verify": false, "update_semantics": "unknown"}}]
+  sample: [{"vhost": "push.example.com", "app": "live", "status": "applied", "change": "create groups primary",
+            "changed": true, "actions": ["updated groups primary"], "request_ids": ["202306041104200100100232280022D31"]}]
 request_ids:
   description:
     - The RequestId of every API answer of the run, the reads first; quote them to Volcengine support.
@@ -417,10 +448,11 @@ request_ids:
   sample: ["202306041104200100100232280022D31"]
 diff:
   description:
-    - In diff mode, one diff for each app the task changes (or, in check mode, would change), in the order of O(config)
-      after the apps already configured; each holds the app's configuration before and after (V({}) where it has
-      none) and names the vhost and the app in C(before_header) and C(after_header), so a C(--check --diff) review
-      of many apps says which app each change is about. An empty list when nothing changes.
+    - In diff mode, first RV(summary) as a prepared diff (C(prepared), which Ansible prints as is), then one diff for
+      each app the task changes (or, in check mode, would change), the apps already configured first, then the new
+      ones in the order of O(config); each holds the app's configuration before and after (V({}) where it has none)
+      and names the vhost and the app in C(before_header) and C(after_header), so a C(--check --diff) review of many
+      apps says which app each change is about. Ansible prints diffs only of a task that changed something.
     - A group that holds fields this collection does not manage lists their paths under C(unmanaged_fields) (for
       example V([Backup, servers[0].Host])); on the after side only where the run sends them back, so a change that
       drops them shows.
@@ -428,6 +460,7 @@ diff:
   type: list
   elements: dict
   sample:
+    - prepared: "push.example.com: would create 1 (live), unchanged 12"
     - before: {}
       after:
         vhost: push.example.com
@@ -510,19 +543,20 @@ def main():
             run.apply(clients, warn=serialized(module.warn), stop=stop)
 
     check_mode = module.check_mode
-    result = dict(changed=run.changed(check_mode), before=run.gathered(), vhost_wide=run.vhost_wide(),
-                  writes=run.requests(check_mode), results=run.results(check_mode), request_ids=run.request_ids())
+    result = dict(changed=run.changed(check_mode), summary=run.summary(check_mode), apps=run.apps_result(check_mode),
+                  before=run.before(), vhost_wide=run.vhost_wide(), writes=run.requests(check_mode),
+                  request_ids=run.request_ids())
     if stop.is_set() and not check_mode:
-        module.fail_json(msg=run.interrupt_message(stop.signal_name, check_mode), **result)
+        module.fail_json(msg='%s %s' % (run.interrupt_message(stop.signal_name, check_mode), result['summary']), **result)
     failed = run.failed()
     if failed:
         first = failed[0]
-        fail_from_error(module, first.error, first.context, lead=run.failure_lead(check_mode), **result)
+        result.update(first.error.to_result())
+        module.fail_json(msg=run.failure_message(check_mode), **result)
     result['after'] = run.after()
     if module._diff:
-        result['diff'] = run.diff()
+        result['diff'] = run.diff(check_mode)
     module.exit_json(**result)
-
 
 if __name__ == '__main__':
     main()

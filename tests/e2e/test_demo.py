@@ -63,9 +63,8 @@ def test_the_demo_tells_its_story_without_a_warning():
         assert sorted(headers) == ['push.example.com/events', 'push.example.com/news', 'push.example.com/sports']
         assert '-    app: news\n' in shown and '+    app: events\n' in shown
         assert '+        -   domain: stadium-origin-2.example.org\n' in shown
-    # TODO(issue 24): volc_live_relay_sources is getting a one-line `summary`, returned and shown as the first diff
-    # entry. Once it lands, turn this on with its exact wording, e.g.:
-    # assert re.search(r'push\.example\.com: .*created 1 .*events.*updated 1 .*sports.*deleted 1 .*news', review)
+    assert 'push.example.com: would create 1 (events), would update 1 (sports), would delete 1 (news), unchanged 1' in review
+    assert 'push.example.com: created 1 (events), updated 1 (sports), deleted 1 (news), unchanged 1' in apply
     assert 'applied with DeleteRelaySourceV3 news, UpdateRelaySourceV3 events, UpdateRelaySourceV3 sports;' in apply
     assert 'relay source' not in rerun and '==> changed=0: one read (DescribeRelaySourceV3)' in rerun
 

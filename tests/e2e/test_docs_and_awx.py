@@ -40,9 +40,17 @@ def test_iac_example_check_then_apply_then_idempotent(emulator, run_playbook):
     assert review.changed_count == 1  # one looped task, changed for its items
     items = review.task(task)['result']['results']
     assert all(item['changed'] for item in items)
-    assert [(result['app'], result['status']) for result in items[0]['results']][-1] == ('forgotten', 'planned')
+    assert [(result['app'], result['status']) for result in items[0]['apps']][-1] == ('forgotten', 'planned')
     assert emulator.write_requests() == []
     assert len(emulator.state()['RelaySourceConfigList']) == 2
+    # The review as the default callback prints it, in the loop: the summary of each vhost, then every app's diff,
+    # the deletion of the undeclared app included.
+    for vhost in vhosts:
+        assert '%s: would create %d' % (vhost['vhost'], len(vhost['apps'])) in review.stdout, review.stdout
+        for app in vhost['apps']:
+            assert '+++ after: relay source %s/%s' % (vhost['vhost'], app['app']) in review.stdout
+    assert 'would delete 1 (forgotten)' in review.stdout
+    assert '--- before: relay source %s/forgotten' % vhosts[0]['vhost'] in review.stdout
 
     apply = run_playbook(site, emulator=emulator)
     assert apply.rc == 0, apply

@@ -36,12 +36,12 @@ def lifecycle():
     return playbook(*tasks)
 
 
-def by_app(configs):
-    return dict(((entry['vhost'], entry['app']), entry['groups']) for entry in configs)
-
-
-def first_pass(plan):
-    return [dict(write, outcome='planned') for write in plan['writes'] if not write['follow_up']]
+def writes_by_app(writes):
+    """{(vhost, app): [(action, groups)]} of a task's ``writes``."""
+    by_app = {}
+    for write in writes:
+        by_app.setdefault((write['vhost'], write['app']), []).append((write['action'], write.get('groups')))
+    return by_app
 
 
 def test_every_state_checked_applied_and_idempotent(emulator, run_playbook):
@@ -66,31 +66,39 @@ def test_every_state_checked_applied_and_idempotent(emulator, run_playbook):
     for step, writes in expected_writes.items():
         check, real, again = run.task(step + ' (check)'), run.task(step), run.task(step + ' again')
         assert check['status'] == 'changed' and actions_of(log, check) == [DESCRIBE], step
-        assert [result['status'] for result in check['result']['results'] if result['changed']] == ['planned'] * len(
-            [result for result in real['result']['results'] if result['changed']]), step
+        assert [result['status'] for result in check['result']['apps']] == ['planned'] * len(real['result']['apps']), step
+        assert [result['change'] for result in check['result']['apps']] == [result['change'] for result in real['result']['apps']], step
         assert all(request['outcome'] == 'planned' for request in check['result']['writes']), step
-        assert [first_pass(result['plan']) for result in real['result']['results']] == [
-            result['plan']['writes'] for result in check['result']['results']], step
-        assert check['result']['diff'] == real['result']['diff'] and check['result']['after'] == real['result']['after'], step
+        # check mode lists each app's writes up to the first that a read must follow; the real run makes them first
+        planned, made = writes_by_app(check['result']['writes']), writes_by_app(real['result']['writes'])
+        assert set(planned) == set(made) and all(made[key][:len(planned[key])] == planned[key] for key in planned), step
+        assert check['result']['diff'][1:] == real['result']['diff'][1:] and check['result']['after'] == real['result']['after'], step
+        assert check['result']['summary'].replace('would create', 'created').replace('would update', 'updated').replace(
+            'would delete', 'deleted') == real['result']['summary'], step
         actions = actions_of(log, real)
         assert real['status'] == 'changed' and actions[0] == DESCRIBE and sorted(actions[1:]) == sorted(writes), step
         assert all(request['outcome'] == 'applied' for request in real['result']['writes']), step
         assert again['status'] == 'ok' and actions_of(log, again) == [DESCRIBE], step
-        # (new apps come last in `after`, in config order; the API lists them in the order they were created)
-        assert by_app(again['result']['before']) == by_app(real['result']['after']) == by_app(again['result']['after']), step
+        assert again['result']['apps'] == [] and again['result']['before'] == again['result']['after'] == [], step
+        assert not any(word in again['result']['summary'] for word in ('would', 'created', 'updated', 'deleted', 'failed')), step
+        # the diffs printed by the default callback: the summary first, then one per app, headed with it
+        assert real['result']['summary'] in run.stdout, step
 
     merge = run.task('Merge')['result']
-    assert [diff['before'] for diff in merge['diff']] == [{}] * 3
-    assert sorted((diff['after']['app'], diff['before_header']) for diff in merge['diff']) == [
+    assert merge['diff'][0] == {'prepared': '%s: created 3 (live, sports, events)' % VHOST}
+    assert [diff['before'] for diff in merge['diff'][1:]] == [{}] * 3
+    assert sorted((diff['after']['app'], diff['before_header']) for diff in merge['diff'][1:]) == [
         (app, 'relay source %s/%s' % (VHOST, app)) for app in ('events', 'live', 'sports')]
     assert merge['vhost_wide'] == [{'vhost': VHOST, 'app': '', 'groups': [group('wide', protocol='rtmp', params={})]}]
-    replace = run.task('Replace')['result']['results'][0]
+    replace = run.task('Replace')['result']['apps'][0]
     assert replace['plan']['update_semantics'] == ('merge' if upsert else 'replace, merge_first, merge_last')
     override = run.task('Override')['result']
     # config's apps in order, then the apps deleted because config does not list them (in the API's order)
-    assert [(result['app'], result['status']) for result in override['results'][:2]] == [('live', 'unchanged'), ('new', 'applied')]
-    assert sorted((result['app'], result['status']) for result in override['results'][2:]) == [
-        ('events', 'applied'), ('sports', 'applied')]
+    assert [(result['app'], result['status']) for result in override['apps'][:1]] == [('new', 'applied')]
+    assert sorted((result['app'], result['status'], result['change']) for result in override['apps'][1:]) == [
+        ('events', 'applied', 'delete groups e'), ('sports', 'applied', 'delete groups s')]
+    assert override['summary'] in ['%s: created 1 (new), deleted 2 (%s), unchanged 1' % (VHOST, names)
+                                   for names in ('sports, events', 'events, sports')]  # the API's order of the apps
     assert sorted(body['App'] for action, body in calls_of(log, run.task('Override')) if action == DELETE) == ['events', 'sports']
 
     gathered = run.task('Gather')
@@ -98,7 +106,7 @@ def test_every_state_checked_applied_and_idempotent(emulator, run_playbook):
     assert [(entry['vhost'], entry['app']) for entry in gathered['result']['gathered']] == [(VHOST, 'live'), (VHOST, 'new'), (OTHER, 'keep')]
     round_trip = run.task('Override with what was gathered')
     assert round_trip['status'] == 'ok' and actions_of(log, round_trip) == [DESCRIBE, DESCRIBE]
-    assert round_trip['result']['diff'] == []
+    assert round_trip['result']['diff'] == [{'prepared': '%s: unchanged 2; %s: unchanged 1' % (VHOST, OTHER)}]
 
     assert calls_of(log, run.task('Delete one group'))[1] == (DELETE, {'Vhost': VHOST, 'App': 'live', 'Group': 'relay2'})
     assert sorted(body['App'] for action, body in calls_of(log, run.task('Delete the vhost'))[1:]) == ['live', 'new']
@@ -130,10 +138,11 @@ def test_one_failing_app_fails_the_task_the_others_are_applied_and_a_rerun_conve
     assert failed['status'] == 'failed' and failed['result']['changed'] is True
     message = failed['result']['msg']
     assert message.startswith('1 of 12 apps failed (push.example.com/app05); 11 were applied and 0 needed no change.'), message
-    assert ('First failure, push.example.com/app05: UpdateRelaySourceV3 failed: InvalidParam: emulated refusal (HTTP 400, '
-            'RequestId %s)' % refused['request_id']) in message
+    assert ('Failed, push.example.com/app05 (create groups primary): UpdateRelaySourceV3 failed: InvalidParam: emulated '
+            'refusal (HTTP 400, RequestId %s)' % refused['request_id']) in message
+    assert 'Applied: push.example.com/app00 (create groups primary);' in message
     assert failed['result']['error'] == {'code': 'InvalidParam', 'message': 'emulated refusal'}
-    statuses = dict((result['app'], result['status']) for result in failed['result']['results'])
+    statuses = dict((result['app'], result['status']) for result in failed['result']['apps'])
     assert statuses == dict((app, 'failed' if app == 'app05' else 'applied') for app in apps)
     assert sorted(actions_of(log, failed)) == [DESCRIBE] + [UPDATE] * 12
 
@@ -180,6 +189,32 @@ def test_worker_threads_keep_to_the_rate_limit_of_an_api_far_away(run_playbook):
         log = emulator.requests()
         assert [item['http_status'] for item in log] == [200] * 31, 'no request was throttled'
         assert sorted(item['action'] for item in log) == [DESCRIBE] + [UPDATE] * 30
-        assert [result['status'] for result in run.task('Apply')['result']['results']] == ['applied'] * 30
+        assert [result['status'] for result in run.task('Apply')['result']['apps']] == ['applied'] * 30
         assert all(group_names(emulator, app) == ['primary'] for app in apps)
         assert emulator.secret_key not in run.stdout + run.stderr
+
+
+def test_output_is_sized_for_an_estate(run_playbook):
+    """A no-op over 100 apps stays a few lines at -v; a run with one failing app of 100 prints under 10 KB at default
+    verbosity, naming the applied apps with their change and the failure with its code and RequestId."""
+    apps = ['app%03d' % number for number in range(100)]
+    config = [app_entry(app, [group('primary', app + '-origin.example.org')]) for app in apps]
+    with Emulator(update_mode='replace', rate_limit=0) as emulator:
+        emulator.set_state([api_config(app, [group('primary', app + '-origin.example.org')]) for app in apps])
+        noop = run_playbook(playbook(sources_task('Keep', config=config)), emulator=emulator, verbosity=1)
+        assert noop.rc == 0 and noop.task('Keep')['status'] == 'ok', noop
+        assert len(noop.stdout.splitlines()) < 60, noop.stdout
+        assert '%s: unchanged 100' % VHOST in noop.stdout
+
+        changed = [app_entry(app, [group('primary', app + '-new.example.org')]) if app in apps[:5] else entry
+                   for app, entry in zip(apps, config)]
+        emulator.inject_fault(kind='error', status=400, code='InvalidParam', message='emulated refusal', apps=['app002'],
+                              actions=[UPDATE])
+        failed = run_playbook(playbook(sources_task('Change five', {'ignore_errors': True}, config=changed)), emulator=emulator)
+        refused = [entry for entry in emulator.requests() if entry['fault']][0]
+        assert failed.task('Change five')['status'] == 'failed'
+        assert len(failed.stdout.encode('utf-8')) < 10 * 1024, len(failed.stdout)
+        for app in ('app000', 'app001', 'app003', 'app004'):
+            assert '%s/%s (update: group primary changed)' % (VHOST, app) in failed.stdout
+        assert 'InvalidParam' in failed.stdout and refused['request_id'] in failed.stdout
+        assert '%s: updated 4 (app000, app001, app003, app004), failed 1 (app002), unchanged 95' % VHOST in failed.stdout

@@ -101,7 +101,8 @@ def test_odd_answer_is_a_clean_failure(run_module, result, path):
     assert run.failed and run.result['error']['code'] == 'InvalidResponse'
     assert run.result['msg'].startswith('DescribeRelaySourceV3 failed: InvalidResponse: %s ' % path)
     assert run.result['request_id'] == 'req-1' and 'RequestId req-1' in run.result['msg']
-    assert run.result['http_status'] == 200 and run.result['relay_sources'] == []
+    # no relay_sources on failure: a play that ignores the error must not read "nothing configured"
+    assert run.result['http_status'] == 200 and 'relay_sources' not in run.result
 
 
 @pytest.mark.parametrize('options, path', [({'app': 'live\n'}, 'app'), ({'app': 'live', 'group': 'a\x1b[2J'}, 'group'),
@@ -112,3 +113,22 @@ def test_bad_filters_make_no_call(run_module, options, path):
     arguments.update(options)
     run = run_module(module, arguments, api)
     assert run.failed and run.result['path'] == path and api.calls == []
+
+
+@pytest.mark.parametrize('wide_app', ['', '*'])
+def test_a_vhost_wide_configuration_is_returned_apart_and_the_round_trip_holds(run_module, wide_app):
+    """The entry volc_live_relay_sources returns as vhost_wide is returned apart here too, so re-applying every entry
+    of relay_sources changes nothing (the documented round trip)."""
+    from ansible_collections.volcengine.cloud.plugins.modules import volc_live_relay_source
+    api = three_apps()
+    wide = {'Vhost': VHOST, 'App': wide_app, 'GroupDetails': [
+        {'Group': 'wide', 'Servers': [{'RelaySourceDomain': 'wide.example.org', 'RelaySourceProtocol': 'rtmp'}]}]}
+    api.model.configs.append(wide)
+    run = run_module(module, {'vhost': VHOST}, api)
+    assert [entry['app'] for entry in run.result['vhost_wide']] == [wide_app]
+    assert wide_app not in [entry['app'] for entry in run.result['relay_sources']] and run.result['relay_sources']
+    api.clear_requests()
+    for entry in run.result['relay_sources']:
+        again = run_module(volc_live_relay_source, dict(entry), api)
+        assert not again.failed and again.result['changed'] is False, entry
+    assert api.writes() == []

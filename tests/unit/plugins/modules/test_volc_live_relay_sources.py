@@ -83,17 +83,20 @@ def test_merged_creates_many_apps_then_a_no_op_is_one_call(run, update_mode):
     assert first.result['changed'] is True
     assert [call[0] for call in api.view.calls] == [DESCRIBE] + [UPDATE] * 30
     assert api.view.calls[0] == (DESCRIBE, {'Vhost': VHOST})
-    assert [result['status'] for result in first.result['results']] == ['applied'] * 30
+    assert [result['status'] for result in first.result['apps']] == ['applied'] * 30
+    assert [result['change'] for result in first.result['apps']] == ['create groups primary'] * 30
     assert first.result['after'] == [dict(item, groups=item['groups']) for item in config]
     assert first.result['before'] == []
-    assert sorted(request['body']['App'] for request in first.result['writes']) == apps(30)
+    assert sorted(request['app'] for request in first.result['writes']) == apps(30)
+    assert first.result['summary'] == '%s: created 30' % VHOST
 
     api.view.clear_requests()
     again = run(api, config=config)
     assert again.result['changed'] is False
     assert api.view.calls == [(DESCRIBE, {'Vhost': VHOST})]
-    assert [result['status'] for result in again.result['results']] == ['unchanged'] * 30
-    assert again.result['writes'] == [] and again.result['before'] == again.result['after']
+    # an unchanged app is only counted: a no-op over an estate returns a few lines
+    assert again.result['apps'] == [] and again.result['summary'] == '%s: unchanged 30' % VHOST
+    assert again.result['writes'] == [] and again.result['before'] == again.result['after'] == []
 
 
 def test_merged_replaces_the_servers_of_listed_groups_and_keeps_the_rest(run):
@@ -102,7 +105,8 @@ def test_merged_replaces_the_servers_of_listed_groups_and_keeps_the_rest(run):
     assert [item['Group'] for item in groups_of(api.view, VHOST, 'live')] == ['x', 'relay1', 'y']
     assert groups_of(api.view, VHOST, 'live')[1]['Servers'][0]['RelaySourceDomain'] == 'new.example.org'
     assert [item['Group'] for item in groups_of(api.view, VHOST, 'sports')] == ['s']
-    assert [(item['app'], item['status']) for item in result['results']] == [('live', 'applied')]
+    assert [(item['app'], item['status'], item['change']) for item in result['apps']] == [
+        ('live', 'applied', 'update: group relay1 changed; group y added')]
 
 
 def test_replaced_makes_listed_apps_exact_and_leaves_other_apps(run):
@@ -110,8 +114,8 @@ def test_replaced_makes_listed_apps_exact_and_leaves_other_apps(run):
     result = run(api, state='replaced', config=[entry('live', [group('relay1')])]).result
     assert [item['Group'] for item in groups_of(api.view, VHOST, 'live')] == ['relay1']
     assert [item['Group'] for item in groups_of(api.view, VHOST, 'sports')] == ['s']
-    assert result['results'][0]['actions'] == ['deleted group x']
-    assert [item['app'] for item in result['after']] == ['live', 'sports']
+    assert result['apps'][0]['actions'] == ['deleted group x']
+    assert [item['app'] for item in result['after']] == ['live']
 
 
 def test_replaced_with_no_groups_deletes_the_app(run):
@@ -128,13 +132,13 @@ def test_overridden_deletes_the_unlisted_apps_of_the_vhosts_in_scope_only(run):
     assert api.view.calls[0] == (DESCRIBE, {'Vhost': VHOST}) and [call[0] for call in api.view.calls].count(DESCRIBE) == 1
     assert sorted(body['App'] for action, body in api.view.writes()) == ['old', 'sports']
     assert all(action == DELETE and body['App'] for action, body in api.view.writes())
-    assert [(item['app'], item['status']) for item in result['results']] == [
-        ('live', 'unchanged'), ('sports', 'applied'), ('old', 'applied')]
-    assert result['results'][1]['actions'] == ["deleted the app's whole configuration (groups s)"]
+    assert [(item['app'], item['status']) for item in result['apps']] == [('sports', 'applied'), ('old', 'applied')]
+    assert result['apps'][0]['actions'] == ["deleted the app's whole configuration (groups s)"]
+    assert result['summary'] == '%s: deleted 2 (sports, old), unchanged 1' % VHOST
     assert groups_of(api.view, OTHER, 'keep') and groups_of(api.view, VHOST, '')
     assert result['vhost_wide'] == [{'vhost': VHOST, 'app': '', 'groups': [group('all', 'wide.example.org')]}]
-    assert [item['app'] for item in result['before']] == ['live', 'sports', 'old']
-    assert [item['app'] for item in result['after']] == ['live']
+    assert [item['app'] for item in result['before']] == ['sports', 'old']
+    assert result['after'] == []
 
 
 def test_overridden_with_vhosts_and_an_empty_config_empties_those_vhosts(run):
@@ -163,8 +167,9 @@ def test_deleted_listed_groups_whole_apps_and_whole_vhosts(run):
     assert api.view.writes() == [
         (DELETE, {'Vhost': VHOST, 'App': 'live', 'Group': 'b'}), (DELETE, {'Vhost': VHOST, 'App': 'sports'}),
         (DELETE, {'Vhost': OTHER, 'App': 'x'}), (DELETE, {'Vhost': OTHER, 'App': 'y'})]
-    assert [(item['app'], item['status']) for item in result['results']] == [
-        ('live', 'applied'), ('sports', 'applied'), ('absent', 'unchanged'), ('x', 'applied'), ('y', 'applied')]
+    assert [(item['app'], item['status']) for item in result['apps']] == [
+        ('live', 'applied'), ('sports', 'applied'), ('x', 'applied'), ('y', 'applied')]
+    assert result['summary'] == '%s: updated 1 (live), deleted 1 (sports), unchanged 1; %s: deleted 2 (x, y)' % (VHOST, OTHER)
     assert [item['Group'] for item in groups_of(api.view, VHOST, 'live')] == ['a']
     assert groups_of(api.view, VHOST, 'stays')
 
@@ -187,7 +192,7 @@ def test_gathered_then_overridden_round_trip_changes_nothing(run, update_mode):
     result = run(api, state='overridden', config=gathered['gathered'], diff=True).result
     assert result['changed'] is False
     assert [call[0] for call in api.view.calls] == [DESCRIBE, DESCRIBE]
-    assert result['diff'] == []
+    assert result['diff'] == [{'prepared': '%s: unchanged 2; %s: unchanged 1' % (VHOST, OTHER)}]
 
 
 def test_gathered_needs_vhosts_and_takes_no_config(run):
@@ -219,11 +224,14 @@ def test_check_mode_plans_every_write_and_makes_none(run):
                  check_mode=True, diff=True).result
     assert api.view.writes() == []
     assert result['changed'] is True
-    assert [(item['app'], item['status']) for item in result['results']] == [('live', 'planned'), ('new', 'planned'), ('old', 'planned')]
-    assert [(request['action'], request['body']['App'], request['outcome']) for request in result['writes']] == [
-        (UPDATE, 'live', 'planned'), (DELETE, 'live', 'planned'), (UPDATE, 'new', 'planned'), (DELETE, 'old', 'planned')]
+    assert [(item['app'], item['status']) for item in result['apps']] == [('live', 'planned'), ('new', 'planned'), ('old', 'planned')]
+    assert [(request['action'], request['app'], request.get('groups'), request['outcome']) for request in result['writes']] == [
+        (UPDATE, 'live', ['x', 'relay1'], 'planned'), (DELETE, 'live', ['x'], 'planned'), (UPDATE, 'new', ['n'], 'planned'),
+        (DELETE, 'old', None, 'planned')]
     header = 'relay source %s/%%s' % VHOST
-    assert result['diff'] == [
+    summary = '%s: would create 1 (new), would update 1 (live), would delete 1 (old)' % VHOST
+    assert result['summary'] == summary
+    assert result['diff'] == [{'prepared': summary},
         {'before': {'vhost': VHOST, 'app': 'live', 'groups': [group('x')]}, 'after': {'vhost': VHOST, 'app': 'live', 'groups': [group('relay1')]},
          'before_header': header % 'live', 'after_header': header % 'live'},
         {'before': {'vhost': VHOST, 'app': 'old', 'groups': [group('o')]}, 'after': {},
@@ -280,13 +288,16 @@ def test_one_failing_app_does_not_stop_the_others_and_a_rerun_converges(run, max
     assert failed.failed and result['changed'] is True
     failed_call = [entry for entry in api.view.requests() if entry['fault']][0]
     assert result['msg'].startswith('1 of 10 apps failed (push.example.com/app03); 9 were applied and 0 needed no change.')
-    assert 'First failure, push.example.com/app03: UpdateRelaySourceV3 failed: InvalidParam: RelaySourceDomain refused' in result['msg']
+    assert ('Failed, push.example.com/app03 (create groups primary): UpdateRelaySourceV3 failed: InvalidParam: '
+            'RelaySourceDomain refused' in result['msg'])
+    assert 'Applied: push.example.com/app00 (create groups primary); push.example.com/app01 (create groups primary)' in result['msg']
     assert 'would meet the same refusal' in result['msg'] and 'converges' not in result['msg']
     assert failed_call['request_id'] in result['msg']
     assert (result['error']['code'], result['request_id'], result['http_status']) == ('InvalidParam', failed_call['request_id'], 400)
-    statuses = dict((item['app'], item['status']) for item in result['results'])
+    statuses = dict((item['app'], item['status']) for item in result['apps'])
     assert statuses == dict((app, 'failed' if app == 'app03' else 'applied') for app in apps(10))
-    app03 = result['results'][3]
+    assert result['summary'] == '%s: created 9, failed 1 (app03)' % VHOST
+    app03 = result['apps'][3]
     assert (app03['error']['code'], app03['request_id'], app03['changed']) == ('InvalidParam', failed_call['request_id'], False)
     assert app03['plan']['writes'][0]['outcome'] == 'failed' and 'No write was applied' in app03['msg']
     assert sorted(config['App'] for config in api.view.state()['RelaySourceConfigList']) == [app for app in apps(10) if app != 'app03']
@@ -305,7 +316,8 @@ def test_a_lost_answer_is_settled_and_the_warning_names_the_app(run):
     api.view.inject_fault(kind='drop_after', apps=['app01'], actions=[UPDATE])
     result = run(api, config=[entry(app, origin(app)) for app in apps(3)]).result
     assert result['changed'] is True and not result.get('failed')
-    assert result['results'][1]['plan']['writes'][0]['settled_by_read'] is True
+    assert result['apps'][1]['plan']['writes'][0]['settled_by_read'] is True
+    assert 'plan' not in result['apps'][0]  # nothing to say beyond the one-line change
     warnings = str(result['warnings'])  # plain strings before ansible-core 2.19, structured after
     assert 'push.example.com/app01: UpdateRelaySourceV3 failed: ConnectionError' in warnings
     assert '"update groups primary" took effect' in warnings
@@ -370,7 +382,7 @@ def test_request_ids_list_the_reads_first_then_each_app_in_order(run):
     api = seeded((OTHER, 'x', [group('x')]))
     result = run(api, config=[entry('a', [group('g')]), entry('x', [], vhost=OTHER)], state='replaced', max_workers=1).result
     assert result['request_ids'] == ['req-1', 'req-2', 'req-3', 'req-4']
-    assert [item['request_ids'] for item in result['results']] == [['req-3'], ['req-4']]
+    assert [item['request_ids'] for item in result['apps']] == [['req-3'], ['req-4']]
 
 
 # --- answers read before any write, interrupts, unmanaged fields ------------------------------------------------
@@ -419,7 +431,7 @@ def test_an_interrupt_stops_every_app_not_started_and_says_what_became_of_each(r
     api = API(client_class=InterruptingClient)
     result = run(api, config=[entry(app, origin(app)) for app in apps(10)], max_workers=1).result
     assert result['failed'] and len(api.view.writes()) == 3
-    statuses = [item['status'] for item in result['results']]
+    statuses = [item['status'] for item in result['apps']]
     assert statuses == ['applied'] * 3 + ['not_started'] * 7
     assert result['msg'].startswith('Stopped by SIGINT: no write was sent after it arrived. Apps: 3 applied, 7 not started.')
     assert result['changed'] is True
@@ -430,5 +442,5 @@ def test_a_change_that_drops_unmanaged_fields_warns_and_the_diff_says_so(run):
         {'Group': 'x', 'Weight': 3, 'Servers': [{'RelaySourceDomain': 'x.example.org', 'RelaySourceProtocol': 'rtmp'}]}]})
     result = run(api, config=[entry('live', [group('x', 'y.example.org')])], check_mode=True, diff=True).result
     assert 'holds fields this collection does not manage (Weight)' in str(result['warnings'])
-    assert result['diff'][0]['before']['groups'][0]['unmanaged_fields'] == ['Weight']
-    assert 'unmanaged_fields' not in result['diff'][0]['after']['groups'][0]
+    assert result['diff'][1]['before']['groups'][0]['unmanaged_fields'] == ['Weight']
+    assert 'unmanaged_fields' not in result['diff'][1]['after']['groups'][0]
