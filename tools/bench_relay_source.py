@@ -174,7 +174,7 @@ def calls_differences(calls, computed):
     expected = dict(computed)
     differences = []
     if [row['scenario'] for row in calls] != [name for name, _counts in computed]:
-        differences.append('cases measured %s, computed %s' % ([row['scenario'] for row in calls], [name for name, _ in computed]))
+        differences.append('cases measured %s, computed %s' % ([row['scenario'] for row in calls], [name for name, _counts in computed]))
     for row in calls:
         for behaviour, want in zip(calls_per_change.BEHAVIOURS, expected.get(row['scenario'], [])):
             got = row[behaviour]

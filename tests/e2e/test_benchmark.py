@@ -77,8 +77,9 @@ def test_benchmark_runs_and_reports_the_minimum_calls_and_no_failed_task(tmp_pat
         text = report_file.read()
     assert '| case | app holds first | calls: replace | calls: merge | calls: merge_first | calls: merge_last | changed |' in text
     for row, (name, counts) in zip(measured['api_calls'], computed):
-        assert '| %s | %s | %s | %d |' % (name, ', '.join(row['start']) or '(nothing)', ' | '.join(map(str, counts)),
-                                         int(max(counts) > 1)) in text
+        cells = (name, ', '.join(row['start']) or '(nothing)', ' | '.join(map(str, counts)), int(max(counts) > 1))
+        expected_row = '| %s | %s | %s | %d |' % cells
+        assert expected_row in text
         for behaviour, calls in zip(behaviours, counts):
             assert '| %s | %s | %d | %s |' % (name, behaviour, calls, row[behaviour]['requests']) in text
     assert text.count('| ansible-playbook, forks=3 |') == 4 and text.count('| 3 plain processes |') == 2

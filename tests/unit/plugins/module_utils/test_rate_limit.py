@@ -632,7 +632,7 @@ def test_a_wait_ends_as_soon_as_should_stop_says_so(tmp_path):
     """An interrupt while a write waits for its slot: the wait ends at the next check, not when the slot comes."""
     fake = FakeTime()
     queued = HostRateLimiter(1, ACCESS_KEY, directory=str(tmp_path), clock=fake.clock, sleep=lambda seconds: None)
-    for _ in range(30):
+    for _caller in range(30):
         queued.acquire()  # 30 callers reserve a slot each (their sleeps do not move the clock): a queue of 30 s
     bucket = limiter(tmp_path, fake, rate=1)
     checks = [0]
