@@ -558,5 +558,6 @@ def main():
         result['diff'] = run.diff(check_mode)
     module.exit_json(**result)
 
+
 if __name__ == '__main__':
     main()

@@ -71,7 +71,7 @@ def test_every_state_checked_applied_and_idempotent(emulator, run_playbook):
         assert all(request['outcome'] == 'planned' for request in check['result']['writes']), step
         # check mode lists each app's writes up to the first that a read must follow; the real run makes them first
         planned, made = writes_by_app(check['result']['writes']), writes_by_app(real['result']['writes'])
-        assert set(planned) == set(made) and all(made[key][:len(planned[key])] == planned[key] for key in planned), step
+        assert set(planned) == set(made) and all(made[key][:len(writes)] == writes for key, writes in planned.items()), step
         assert check['result']['diff'][1:] == real['result']['diff'][1:] and check['result']['after'] == real['result']['after'], step
         assert check['result']['summary'].replace('would create', 'created').replace('would update', 'updated').replace(
             'would delete', 'deleted') == real['result']['summary'], step

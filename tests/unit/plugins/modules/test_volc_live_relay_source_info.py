@@ -119,7 +119,6 @@ def test_bad_filters_make_no_call(run_module, options, path):
 def test_a_vhost_wide_configuration_is_returned_apart_and_the_round_trip_holds(run_module, wide_app):
     """The entry volc_live_relay_sources returns as vhost_wide is returned apart here too, so re-applying every entry
     of relay_sources changes nothing (the documented round trip)."""
-    from ansible_collections.volcengine.cloud.plugins.modules import volc_live_relay_source
     api = three_apps()
     wide = {'Vhost': VHOST, 'App': wide_app, 'GroupDetails': [
         {'Group': 'wide', 'Servers': [{'RelaySourceDomain': 'wide.example.org', 'RelaySourceProtocol': 'rtmp'}]}]}
@@ -129,6 +128,6 @@ def test_a_vhost_wide_configuration_is_returned_apart_and_the_round_trip_holds(r
     assert wide_app not in [entry['app'] for entry in run.result['relay_sources']] and run.result['relay_sources']
     api.clear_requests()
     for entry in run.result['relay_sources']:
-        again = run_module(volc_live_relay_source, dict(entry), api)
+        again = run_module(relay_module, dict(entry), api)
         assert not again.failed and again.result['changed'] is False, entry
     assert api.writes() == []

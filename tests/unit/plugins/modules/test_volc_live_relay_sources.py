@@ -231,7 +231,8 @@ def test_check_mode_plans_every_write_and_makes_none(run):
     header = 'relay source %s/%%s' % VHOST
     summary = '%s: would create 1 (new), would update 1 (live), would delete 1 (old)' % VHOST
     assert result['summary'] == summary
-    assert result['diff'] == [{'prepared': summary},
+    assert result['diff'] == [
+        {'prepared': summary},
         {'before': {'vhost': VHOST, 'app': 'live', 'groups': [group('x')]}, 'after': {'vhost': VHOST, 'app': 'live', 'groups': [group('relay1')]},
          'before_header': header % 'live', 'after_header': header % 'live'},
         {'before': {'vhost': VHOST, 'app': 'old', 'groups': [group('o')]}, 'after': {},
