@@ -391,7 +391,8 @@ class RelaySourcesRun(object):
         """The summary (a prepared diff, printed as is), then one diff per app the run changes (or would change),
         each with headers naming its vhost and app (relay_source.app_diff): Ansible shows a list of diffs one after
         the other."""
-        return [{'prepared': self.summary(check_mode)}] + [
+        # Ansible prints a prepared diff as is: the newline keeps the first app's diff header on a line of its own.
+        return [{'prepared': self.summary(check_mode) + '\n'}] + [
             app_diff(run.vhost, run.app, run.current, run.after, run.stored) for run in self._changing_runs()]
 
     def summary(self, check_mode):

@@ -460,7 +460,7 @@ diff:
   type: list
   elements: dict
   sample:
-    - prepared: "push.example.com: would create 1 (live), unchanged 12"
+    - prepared: "push.example.com: would create 1 (live), unchanged 12\n"
     - before: {}
       after:
         vhost: push.example.com

@@ -85,7 +85,7 @@ def test_every_state_checked_applied_and_idempotent(emulator, run_playbook):
         assert real['result']['summary'] in run.stdout, step
 
     merge = run.task('Merge')['result']
-    assert merge['diff'][0] == {'prepared': '%s: created 3 (live, sports, events)' % VHOST}
+    assert merge['diff'][0] == {'prepared': '%s: created 3 (live, sports, events)\n' % VHOST}
     assert [diff['before'] for diff in merge['diff'][1:]] == [{}] * 3
     assert sorted((diff['after']['app'], diff['before_header']) for diff in merge['diff'][1:]) == [
         (app, 'relay source %s/%s' % (VHOST, app)) for app in ('events', 'live', 'sports')]
@@ -106,7 +106,7 @@ def test_every_state_checked_applied_and_idempotent(emulator, run_playbook):
     assert [(entry['vhost'], entry['app']) for entry in gathered['result']['gathered']] == [(VHOST, 'live'), (VHOST, 'new'), (OTHER, 'keep')]
     round_trip = run.task('Override with what was gathered')
     assert round_trip['status'] == 'ok' and actions_of(log, round_trip) == [DESCRIBE, DESCRIBE]
-    assert round_trip['result']['diff'] == [{'prepared': '%s: unchanged 2; %s: unchanged 1' % (VHOST, OTHER)}]
+    assert round_trip['result']['diff'] == [{'prepared': '%s: unchanged 2; %s: unchanged 1\n' % (VHOST, OTHER)}]
 
     assert calls_of(log, run.task('Delete one group'))[1] == (DELETE, {'Vhost': VHOST, 'App': 'live', 'Group': 'relay2'})
     assert sorted(body['App'] for action, body in calls_of(log, run.task('Delete the vhost'))[1:]) == ['live', 'new']

@@ -192,7 +192,7 @@ def test_gathered_then_overridden_round_trip_changes_nothing(run, update_mode):
     result = run(api, state='overridden', config=gathered['gathered'], diff=True).result
     assert result['changed'] is False
     assert [call[0] for call in api.view.calls] == [DESCRIBE, DESCRIBE]
-    assert result['diff'] == [{'prepared': '%s: unchanged 2; %s: unchanged 1' % (VHOST, OTHER)}]
+    assert result['diff'] == [{'prepared': '%s: unchanged 2; %s: unchanged 1\n' % (VHOST, OTHER)}]
 
 
 def test_gathered_needs_vhosts_and_takes_no_config(run):
@@ -232,7 +232,7 @@ def test_check_mode_plans_every_write_and_makes_none(run):
     summary = '%s: would create 1 (new), would update 1 (live), would delete 1 (old)' % VHOST
     assert result['summary'] == summary
     assert result['diff'] == [
-        {'prepared': summary},
+        {'prepared': summary + '\n'},
         {'before': {'vhost': VHOST, 'app': 'live', 'groups': [group('x')]}, 'after': {'vhost': VHOST, 'app': 'live', 'groups': [group('relay1')]},
          'before_header': header % 'live', 'after_header': header % 'live'},
         {'before': {'vhost': VHOST, 'app': 'old', 'groups': [group('o')]}, 'after': {},
