@@ -28,14 +28,8 @@ import threading
 import time
 import traceback
 import warnings
-
-try:
-    from http.client import HTTPException
-    from urllib.parse import quote, quote_plus, urlsplit
-except ImportError:  # pragma: no cover
-    from httplib import HTTPException
-    from urllib import quote, quote_plus
-    from urlparse import urlsplit
+from http.client import HTTPException
+from urllib.parse import quote, quote_plus, urlsplit
 
 try:
     import requests

@@ -13,12 +13,7 @@ __metaclass__ = type
 import ipaddress
 import math
 import os
-
-try:
-    from urllib.parse import unquote, urlsplit
-except ImportError:  # pragma: no cover
-    from urllib import unquote
-    from urlparse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.errors import AnsibleFallbackNotFound

@@ -14,11 +14,7 @@ __metaclass__ = type
 
 import hashlib
 import hmac
-
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover - Python 2 is not supported, kept for import-time sanity tools
-    from urllib import quote
+from urllib.parse import quote
 
 ALGORITHM = 'HMAC-SHA256'
 # Characters left unescaped in the canonical query (RFC 3986 "unreserved"); everything else,
