@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, volcengine.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# Private to the volcengine.cloud collection: not an API for other collections, roles or plugins. It may change
+# incompatibly, or go, in any release of the collection (a patch release included) without notice.
 """The boundary check of an API answer's shape: logic reads ``Result`` only through an ``AnswerReader``.
 
 Each accessor returns the value when it has the JSON type expected and otherwise raises

@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, volcengine.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# Private to the volcengine.cloud collection: not an API for other collections, roles or plugins. It may change
+# incompatibly, or go, in any release of the collection (a patch release included) without notice.
 """The one HTTP client of the collection: signing, session, TLS, retries and response-envelope parsing.
 
 Every module talks to Volcengine through ``VolcengineClient.call(action, version, body)``, which returns an
@@ -26,14 +28,8 @@ import threading
 import time
 import traceback
 import warnings
-
-try:
-    from http.client import HTTPException
-    from urllib.parse import quote, quote_plus, urlsplit
-except ImportError:  # pragma: no cover
-    from httplib import HTTPException
-    from urllib import quote, quote_plus
-    from urlparse import urlsplit
+from http.client import HTTPException
+from urllib.parse import quote, quote_plus, urlsplit
 
 try:
     import requests

@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, volcengine.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# Private to the volcengine.cloud collection: not an API for other collections, roles or plugins. It may change
+# incompatibly, or go, in any release of the collection (a patch release included) without notice.
 """What every volcengine.cloud module shares: the connection options, client construction and error reporting.
 
 Documented for users in plugins/doc_fragments/volcengine.py; keep the two in step.
@@ -11,12 +13,7 @@ __metaclass__ = type
 import ipaddress
 import math
 import os
-
-try:
-    from urllib.parse import unquote, urlsplit
-except ImportError:  # pragma: no cover
-    from urllib import unquote
-    from urlparse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.errors import AnsibleFallbackNotFound

@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, volcengine.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# Private to the volcengine.cloud collection: not an API for other collections, roles or plugins. It may change
+# incompatibly, or go, in any release of the collection (a patch release included) without notice.
 """The play-triggered relay-source actions of the Live API (Version 2023-01-01): request bodies, the calls, and the
 checks of a Describe answer, which read it into ``relay_source.StoredApp`` objects or fail closed.
 

@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, volcengine.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# Private to the volcengine.cloud collection: not an API for other collections, roles or plugins. It may change
+# incompatibly, or go, in any release of the collection (a patch release included) without notice.
 """The input rules of the relay-source modules: every option value is checked here before any request.
 
 Inputs are checked with whole-string, ASCII patterns (``fullmatch``): vhost 1-60 and app 1-30 characters of

@@ -1,6 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, volcengine.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# Private to the volcengine.cloud collection: not an API for other collections, roles or plugins. It may change
+# incompatibly, or go, in any release of the collection (a patch release included) without notice.
 """Volcengine OpenAPI request signing ("V4", HMAC-SHA256).
 
 Pure functions, no I/O and no logging: they receive the secret key and must never leak it.
@@ -12,11 +14,7 @@ __metaclass__ = type
 
 import hashlib
 import hmac
-
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover - Python 2 is not supported, kept for import-time sanity tools
-    from urllib import quote
+from urllib.parse import quote
 
 ALGORITHM = 'HMAC-SHA256'
 # Characters left unescaped in the canonical query (RFC 3986 "unreserved"); everything else,

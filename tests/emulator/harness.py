@@ -24,12 +24,8 @@ import subprocess
 import sys
 import tempfile
 import threading
-
-try:
-    from urllib.error import HTTPError
-    from urllib.request import HTTPSHandler, Request, build_opener
-except ImportError:  # pragma: no cover
-    HTTPError = HTTPSHandler = Request = build_opener = None
+from urllib.error import HTTPError
+from urllib.request import HTTPSHandler, Request, build_opener
 
 from ansible_collections.volcengine.cloud.tests.emulator.api_model import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, WRITE_ACTIONS
 

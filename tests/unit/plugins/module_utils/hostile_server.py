@@ -18,12 +18,8 @@ import socket
 import struct
 import threading
 import time
-
-try:
-    from http.server import BaseHTTPRequestHandler, HTTPServer
-    from socketserver import ThreadingMixIn
-except ImportError:  # pragma: no cover
-    pass
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from socketserver import ThreadingMixIn
 
 
 def envelope_bytes(result=None, error=None, request_id='HOSTILE-1'):

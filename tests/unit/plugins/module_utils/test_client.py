@@ -443,10 +443,7 @@ def _sdk_signature_of(received, path_and_query, region='cn-north-1', service='li
     from volcengine.auth.SignerV4 import SignerV4
     from volcengine.auth.SignParam import SignParam
     from volcengine.Credentials import Credentials
-    try:
-        from urllib.parse import parse_qsl, urlsplit
-    except ImportError:  # pragma: no cover
-        pass
+    from urllib.parse import parse_qsl, urlsplit
     headers = received['headers']
     authorization = headers['Authorization']
     signed_names = re.search(r'SignedHeaders=([^,]+)', authorization).group(1).split(';')
