@@ -47,6 +47,7 @@ def actionlint(session):
 
 DOCSITE_CONFIG = os.path.join("tools", "docsite")
 DOCSITE_BUILD = os.path.join("build", "docsite")
+COLLECTION_COPY = os.path.join("build", "ansible_collections", "volcengine", "cloud")
 
 
 @nox.session(name="docs-site")
@@ -57,6 +58,10 @@ def docs_site(session):
     session.install("-r", os.path.join("tools", "requirements-docsite.txt"))
     # the collection as ansible-core finds it: build/ansible_collections/volcengine/cloud (stdlib only)
     session.run("python", os.path.join("tools", "assemble_collection.py"), silent=True)
+    # the error reference as the code says it now, whether or not the committed page is current (a unit test
+    # checks that): generated into the copy, so that building the site never writes to the tree
+    session.run("python", os.path.join("tools", "render_errors_page.py"), "--output",
+                os.path.join(COLLECTION_COPY, "docs", "docsite", "rst", "errors.rst"), silent=True)
     environment = {"ANSIBLE_COLLECTIONS_PATH": os.path.abspath("build"), "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false"}
 
     rst = os.path.join(DOCSITE_BUILD, "rst")

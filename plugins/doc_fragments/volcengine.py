@@ -133,7 +133,4 @@ seealso:
   - name: Error reference
     description: Every error code the modules report, what it means and what to do about it.
     link: https://volcengine-ansible.github.io/volcengine.cloud/docsite/errors.html
-  - name: Error reference (docs/errors.md)
-    description: The same reference in the collection's source, also installed with it as C(docs/errors.md).
-    link: https://github.com/volcengine-ansible/volcengine.cloud/blob/main/docs/errors.md
 '''

@@ -45,114 +45,242 @@ _TRANSIENT = 'This is usually transient: run the task again later; if it persist
 _CLIENT_BUG = 'This is a bug in the volcengine.cloud collection (the request was malformed); please report it ' \
               'with the RequestId.'
 
-ERROR_ADVICE = {
-    # Codes of the relay-source actions (seed page).
-    'CommonErr': 'Unclassified server error: run the task again, and if it keeps failing contact Volcengine '
-                 'support with the RequestId.',
-    'InvalidParam': 'A parameter is invalid; check the values against the module documentation '
-                    '(vhost, app, group names, server domains and protocol).',
-    'InvalidParam.BindError': 'A parameter failed validation; check the parameter types (strings for domains, '
-                              'protocol and parameter values, a list of servers for each group).',
-    'RequestForbidden': 'The account has no such resource: check that the vhost (domain space), domain and app '
-                        'exist in this Volcengine account and region.',
-    'RequestForbidden.AccountIDNotAllow': 'This account may not access the resource: check that the vhost '
-                                          'belongs to the account of the access key.',
-    'RequestForbidden.BillingStatus': 'Volcengine Live is not activated for this account or the account is in '
-                                      'arrears: activate the service or top up the account.',
-    'ResourceNotFound': 'The resource was not found: check the vhost, app and group names; if they are right, '
-                        'retry later and then contact Volcengine support with the RequestId.',
-    'RequestLimitExceeded.Exist': 'The resource to create already exists (the API reports this with HTTP 429, '
-                                  'but it is not throttling): read the current configuration and update it instead.',
-    'InternalError': _TRANSIENT,
-    'InternalError.DB': 'Internal database error at Volcengine. ' + _TRANSIENT,
-    'InternalServiceError': _TRANSIENT,
-    'InternalServiceError.BadResponse': _TRANSIENT,
-    'InternalServiceTimeout': _TRANSIENT,
+# The error reference: every code the modules give advice for, as (code, HTTP status, meaning, advice), in the
+# sections of the published page (docs/docsite/rst/errors.rst, which tools/render_errors_page.py generates from
+# this table and the page's text, docs/docsite/errors.rst.in). The advice is the sentence the modules show
+# (ERROR_ADVICE below); the HTTP status the code comes with ('-': there was no HTTP answer) and what it means are
+# for the page only, where `text` in backticks is code.
+ERROR_REFERENCE = (
+    # The codes the Update/Describe/DeleteRelaySourceV3 documentation lists.
+    ('actions', (
+        ('CommonErr', '200',
+         'Unclassified error (note: arrives with HTTP 200; success is decided by the envelope).',
+         'Unclassified server error: run the task again, and if it keeps failing contact Volcengine support with the '
+         'RequestId.'),
+        ('InvalidParam', '400',
+         'A parameter is invalid or does not meet the rules.',
+         'A parameter is invalid; check the values against the module documentation (vhost, app, group names, server '
+         'domains and protocol).'),
+        ('InvalidParam.BindError', '400',
+         'A parameter failed validation (wrong type).',
+         'A parameter failed validation; check the parameter types (strings for domains, protocol and parameter '
+         'values, a list of servers for each group).'),
+        ('RequestForbidden', '403',
+         'The account has no such resource (vhost, domain, app, template, certificate).',
+         'The account has no such resource: check that the vhost (domain space), domain and app exist in this '
+         'Volcengine account and region.'),
+        ('RequestForbidden.AccountIDNotAllow', '403',
+         'This account may not access the resource.',
+         'This account may not access the resource: check that the vhost belongs to the account of the access key.'),
+        ('RequestForbidden.BillingStatus', '403',
+         'Live is not activated, or the account is in arrears.',
+         'Volcengine Live is not activated for this account or the account is in arrears: activate the service or '
+         'top up the account.'),
+        ('ResourceNotFound', '404',
+         'Resource not found. On DescribeRelaySourceV3 the modules treat it as "nothing configured".',
+         'The resource was not found: check the vhost, app and group names; if they are right, retry later and then '
+         'contact Volcengine support with the RequestId.'),
+        ('RequestLimitExceeded.Exist', '429',
+         'The resource to create already exists (not throttling, despite the 429; never retried).',
+         'The resource to create already exists (the API reports this with HTTP 429, but it is not throttling): read '
+         'the current configuration and update it instead.'),
+        ('InternalError', '500',
+         'Internal error (retried).',
+         _TRANSIENT),
+        ('InternalError.DB', '500',
+         'Internal database error (retried).',
+         'Internal database error at Volcengine. ' + _TRANSIENT),
+        ('InternalServiceError', '502',
+         'Error between internal services (retried).',
+         _TRANSIENT),
+        ('InternalServiceError.BadResponse', '502',
+         'Error between internal services (retried).',
+         _TRANSIENT),
+        ('InternalServiceTimeout', '504',
+         'Internal service timeout (retried).',
+         _TRANSIENT),
+    )),
     # Common (gateway) codes: signature, credentials, permissions, routing, throttling.
-    'MissingParameter': _CLIENT_BUG,
-    'MissingRequestInfo': 'The request lacked X-Date, the access key or the region. ' + _CLIENT_BUG,
-    'InvalidAuthorization': 'The Authorization header was rejected: check that access_key is a valid '
-                            'Volcengine access key ID (no spaces or quotes).',
-    'InvalidCredential': 'The credential was rejected: check the access_key format and the region option.',
-    WRONG_REGION: 'The request was signed for another region than the API expects (the credential scope or the '
-                  'message above shows it): set the region option (or VOLCENGINE_REGION) to the region of the '
-                  'endpoint, cn-north-1 for Live at https://live.volcengineapi.com, before checking the keys.',
-    'MissingAuthenticationToken': 'No credentials reached the API: set access_key and secret_key '
-                                  '(or VOLCENGINE_ACCESS_KEY and VOLCENGINE_SECRET_KEY).',
-    'MissingSignature': 'No signature reached the API: set access_key and secret_key, and check that no proxy '
-                        'strips the Authorization header.',
-    'InvalidAccessKey': 'The access key does not exist or is disabled: check access_key in the Volcengine '
-                        'console (IAM > access keys).',
-    'InvalidClientTokenId': 'The access key does not exist or is disabled: check access_key in the Volcengine '
-                            'console (IAM > access keys).',
-    'SignatureDoesNotMatch': 'The signature did not match: check that secret_key belongs to access_key, that the '
-                             'region option is the endpoint\'s region (cn-north-1 for Live), and that no proxy rewrites '
-                             'the request.',
-    'InvalidSecretToken': 'The STS session token is invalid or expired: obtain new temporary credentials and '
-                          'set session_token (or VOLCENGINE_SESSION_TOKEN) again.',
-    'InvalidTimestamp': "The request time is too far from Volcengine's clock: synchronise the controller's "
-                        'clock (NTP).',
-    'LackPolicy': "The access key's user lacks permission for this action: grant it the Live policy "
-                  '(for example VolcengineLiveFullAccess) in IAM.',
-    'AccessDenied': "Access denied: grant the access key's user the Live permissions in IAM, and check any "
-                    'deny policy or IP restriction.',
-    'ServiceNotFound': 'The service was not found at this endpoint: check the endpoint and region options '
-                       '(Live uses https://live.volcengineapi.com and cn-north-1).',
-    'InvalidActionOrVersion': 'The action or version is not offered at this endpoint: check the endpoint and '
-                              'region options.',
-    'FlowLimitExceeded': 'Throttled by the API (10 requests/second per account): lower the rate_limit option or '
-                         'the number of forks, then run the task again.',
-    'AccountFlowLimitExceeded': 'The account exceeded its request quota: lower the rate_limit option or the number '
-                                'of forks, then run the task again.',
-    'ServiceUnavailableTemp': 'The service is temporarily unavailable. ' + _TRANSIENT,
-    'FailToConnect': 'The API gateway could not reach the service. ' + _TRANSIENT,
-    # Pseudo codes set by the client when no API answer could be used.
-    CONNECTION_ERROR: 'The connection to the endpoint failed or was cut before a complete answer arrived: check '
-                      'the endpoint option, DNS, the network route and any proxy (HTTPS_PROXY / NO_PROXY).',
-    TIMEOUT: 'No complete answer arrived within the timeout option (which bounds each attempt, reading the answer '
-             'included): check the network or raise the timeout option.',
-    TLS_VERIFICATION_FAILED: "The endpoint's TLS certificate could not be verified: install the right CA "
-                             'certificates on the controller or point ca_bundle at a CA bundle file; set '
-                             'validate_certs=false only for a trusted test endpoint.',
-    ENDPOINT_NOT_TLS: 'The endpoint answered the TLS handshake with something that is not TLS, usually plain HTTP: '
-                      'for a local emulator or test endpoint set the endpoint option to an http:// URL (an endpoint '
-                      'without a scheme is taken as https://); otherwise check the port (HTTPS is usually 443) and '
-                      'any HTTPS_PROXY.',
-    NON_JSON_RESPONSE: 'The endpoint answered with something that is not the Volcengine API (often a proxy or '
-                       'load-balancer error page): check the endpoint option and any proxy, then retry.',
-    EMPTY_RESPONSE: 'The endpoint answered with an empty body: check the endpoint option and any proxy, then retry.',
-    INVALID_ENVELOPE: 'The answer was JSON but not a Volcengine API envelope: check that the endpoint option '
-                      'points at the Volcengine OpenAPI.',
-    HTTP_ERROR: 'The endpoint answered with an HTTP error and no API error code: check the endpoint option and any '
-                'proxy, then retry.',
-    REDIRECTED: 'The endpoint answered with a redirect, which the client never follows (it would send the signed '
-                'request and the session token to another place): set the endpoint option to the API itself (for '
-                'example https://live.volcengineapi.com) and check any proxy.',
-    RESPONSE_TOO_LARGE: 'The answer was larger than the client accepts (10 MB), so it was not read: check that the '
-                        'endpoint option points at the Volcengine OpenAPI and that no proxy alters the answers.',
-    REQUEST_FAILED: 'The request could not be sent or its answer could not be read, for the reason given; it was not '
-                    'retried. Check the endpoint option and the proxy environment variables; if the reason points '
-                    'at the collection itself, please report it.',
-    # Set by the relay-source writer (relay_source_writer.py), never by the API.
-    'UnexpectedRelaySourceState': 'A read during the run showed the app in a state the run cannot go on from (a group '
-                                  'it had just sent was missing or different): something else probably changed the app '
-                                  'at the same time. No further write was made; find what else manages this app, then '
-                                  'run the task again.',
-    'RelaySourceNotConverged': "The API's update behaviour did not reach the declared group order within the run's "
-                               'bound of writes; every origin the change keeps stayed configured. No further write was '
-                               'made; report the groups named above to the collection, and declare an order the API '
-                               'keeps meanwhile.',
-    # Set by interrupts.py when SIGINT or SIGTERM arrived.
-    'Interrupted': 'The run was stopped by a signal (Ctrl-C, or a cancelled job) before this write was sent; no write '
-                   'was sent after the signal arrived.',
-    # Set by worker_pool.internal_error for an exception that is not the collection's own.
-    'ModuleInternalError': 'An unexpected error stopped the work on this item (the others went on): this is a bug in '
-                           'the volcengine.cloud collection; please report it with the task and the RequestIds.',
-    INVALID_RESPONSE: 'The endpoint answered in a shape the volcengine.cloud collection does not understand (the '
-                      'field named above), so the task stopped there and wrote nothing after that answer: check '
-                      'that the endpoint option and any proxy lead to the Volcengine OpenAPI, and if they do, '
-                      'report it to the collection with the RequestId.',
-}
+    ('gateway', (
+        ('MissingParameter', '400',
+         'A required request parameter is missing.',
+         _CLIENT_BUG),
+        ('MissingRequestInfo', '400',
+         'X-Date, the access key or the region is missing from the request.',
+         'The request lacked X-Date, the access key or the region. ' + _CLIENT_BUG),
+        ('InvalidAuthorization', '400',
+         'The Authorization header is malformed.',
+         'The Authorization header was rejected: check that access_key is a valid Volcengine access key ID (no '
+         'spaces or quotes).'),
+        ('InvalidCredential', '400',
+         'The credential scope (access key, date, region, service) is malformed.',
+         'The credential was rejected: check the access_key format and the region option.'),
+        (WRONG_REGION, '400/401',
+         "Never a code of its own (`error.code` stays the API's): the advice shown instead of that of "
+         '`SignatureDoesNotMatch`, `InvalidCredential` or `InvalidAuthorization` when the answer shows that the '
+         'region is wrong: the message quotes a credential scope (`<date>/<region>/<service>/request`) with another '
+         'region than the `region` option, or two scopes of different regions, or says the region is wrong (for '
+         'example "should be scoped to a valid region"), or the answer\'s `ResponseMetadata.Region` is another '
+         'region.',
+         'The request was signed for another region than the API expects (the credential scope or the message above '
+         'shows it): set the region option (or VOLCENGINE_REGION) to the region of the endpoint, cn-north-1 for Live '
+         'at https://live.volcengineapi.com, before checking the keys.'),
+        ('MissingAuthenticationToken', '401',
+         'No credentials in the request.',
+         'No credentials reached the API: set access_key and secret_key (or VOLCENGINE_ACCESS_KEY and '
+         'VOLCENGINE_SECRET_KEY).'),
+        ('MissingSignature', '401',
+         'No signature in the request.',
+         'No signature reached the API: set access_key and secret_key, and check that no proxy strips the '
+         'Authorization header.'),
+        ('InvalidAccessKey', '401',
+         'The access key does not exist or is disabled.',
+         'The access key does not exist or is disabled: check access_key in the Volcengine console (IAM > access '
+         'keys).'),
+        ('InvalidClientTokenId', '401',
+         'The access key does not exist or is disabled.',
+         'The access key does not exist or is disabled: check access_key in the Volcengine console (IAM > access '
+         'keys).'),
+        ('SignatureDoesNotMatch', '401',
+         'The signature does not match the request: a wrong secret key, a region the API does not serve the request '
+         'in (the region is part of the credential scope it signs), or a proxy that changed the request.',
+         'The signature did not match: check that secret_key belongs to access_key, that the region option is the '
+         "endpoint's region (cn-north-1 for Live), and that no proxy rewrites the request."),
+        ('InvalidSecretToken', '401',
+         'The STS session token is invalid or expired.',
+         'The STS session token is invalid or expired: obtain new temporary credentials and set session_token (or '
+         'VOLCENGINE_SESSION_TOKEN) again.'),
+        ('InvalidTimestamp', '403 (some tables: 400)',
+         "The request's X-Date is too far from the server's clock.",
+         "The request time is too far from Volcengine's clock: synchronise the controller's clock (NTP)."),
+        ('LackPolicy', '403',
+         "The access key's user has no permission for the action.",
+         "The access key's user lacks permission for this action: grant it the Live policy (for example "
+         'VolcengineLiveFullAccess) in IAM.'),
+        ('AccessDenied', '403',
+         'Access denied by policy.',
+         "Access denied: grant the access key's user the Live permissions in IAM, and check any deny policy or IP "
+         'restriction.'),
+        ('ServiceNotFound', '404',
+         'No such service at this endpoint.',
+         'The service was not found at this endpoint: check the endpoint and region options (Live uses '
+         'https://live.volcengineapi.com and cn-north-1).'),
+        ('InvalidActionOrVersion', '404',
+         'No such action or version at this endpoint.',
+         'The action or version is not offered at this endpoint: check the endpoint and region options.'),
+        ('FlowLimitExceeded', '429',
+         'Throttled: more than 10 requests/second per account (retried with backoff).',
+         'Throttled by the API (10 requests/second per account): lower the rate_limit option or the number of forks, '
+         'then run the task again.'),
+        ('AccountFlowLimitExceeded', '429',
+         'The account exceeded its request quota (retried with backoff).',
+         'The account exceeded its request quota: lower the rate_limit option or the number of forks, then run the '
+         'task again.'),
+        ('ServiceUnavailableTemp', '503',
+         'The service is temporarily unavailable (retried).',
+         'The service is temporarily unavailable. ' + _TRANSIENT),
+        ('FailToConnect', '502',
+         'The gateway could not reach the service (retried).',
+         'The API gateway could not reach the service. ' + _TRANSIENT),
+    )),
+    # Pseudo codes: set by the client when no API answer could be used, or by the boundary check of an
+    # answer's shape (module_utils/answer_shape.py) for INVALID_RESPONSE; never by the API.
+    ('client', (
+        (CONNECTION_ERROR, '-',
+         'No connection to the endpoint (DNS, refused, proxy), or the connection was closed or cut before the whole '
+         'answer arrived (the message says which); retried.',
+         'The connection to the endpoint failed or was cut before a complete answer arrived: check the endpoint '
+         'option, DNS, the network route and any proxy (HTTPS_PROXY / NO_PROXY).'),
+        (TIMEOUT, '-',
+         'No complete answer within the timeout option, which bounds each attempt from connecting to the last byte '
+         'of the answer; retried.',
+         'No complete answer arrived within the timeout option (which bounds each attempt, reading the answer '
+         'included): check the network or raise the timeout option.'),
+        (TLS_VERIFICATION_FAILED, '-',
+         "The endpoint's TLS certificate could not be verified.",
+         "The endpoint's TLS certificate could not be verified: install the right CA certificates on the controller "
+         'or point ca_bundle at a CA bundle file; set validate_certs=false only for a trusted test endpoint.'),
+        (ENDPOINT_NOT_TLS, '-',
+         'The endpoint answered the TLS handshake with something that is not TLS (OpenSSL\'s "wrong version number", '
+         '"record layer failure", "packet length too long" or "unknown protocol"): usually a plain-HTTP server, such '
+         'as a local emulator, behind an `https://` endpoint or an endpoint without a scheme (taken as `https://`; '
+         'the message says so). Not retried; nothing was sent.',
+         'The endpoint answered the TLS handshake with something that is not TLS, usually plain HTTP: for a local '
+         'emulator or test endpoint set the endpoint option to an http:// URL (an endpoint without a scheme is taken '
+         'as https://); otherwise check the port (HTTPS is usually 443) and any HTTPS_PROXY.'),
+        (NON_JSON_RESPONSE, 'any',
+         'The body was not JSON (often a proxy or load-balancer page).',
+         'The endpoint answered with something that is not the Volcengine API (often a proxy or load-balancer error '
+         'page): check the endpoint option and any proxy, then retry.'),
+        (EMPTY_RESPONSE, 'any',
+         'The body was empty.',
+         'The endpoint answered with an empty body: check the endpoint option and any proxy, then retry.'),
+        (INVALID_ENVELOPE, 'any',
+         'JSON without ResponseMetadata.',
+         'The answer was JSON but not a Volcengine API envelope: check that the endpoint option points at the '
+         'Volcengine OpenAPI.'),
+        (HTTP_ERROR, '4xx/5xx',
+         'An HTTP error status without an API error code.',
+         'The endpoint answered with an HTTP error and no API error code: check the endpoint option and any proxy, '
+         'then retry.'),
+        (REDIRECTED, '3xx',
+         'The endpoint answered with a redirect; never followed, never retried (the message names the status and the '
+         'target host).',
+         'The endpoint answered with a redirect, which the client never follows (it would send the signed request '
+         'and the session token to another place): set the endpoint option to the API itself (for example '
+         'https://live.volcengineapi.com) and check any proxy.'),
+        (RESPONSE_TOO_LARGE, 'any',
+         'The answer is larger than 10 MB (announced by Content-Length, or counted after decoding); not read '
+         'further, not retried.',
+         'The answer was larger than the client accepts (10 MB), so it was not read: check that the endpoint option '
+         'points at the Volcengine OpenAPI and that no proxy alters the answers.'),
+        (REQUEST_FAILED, '-',
+         'The request could not be sent or its answer read for another reason (an invalid URL or header, an '
+         'unexpected error); not retried.',
+         'The request could not be sent or its answer could not be read, for the reason given; it was not retried. '
+         'Check the endpoint option and the proxy environment variables; if the reason points at the collection '
+         'itself, please report it.'),
+        (INVALID_RESPONSE, '2xx',
+         'The answer reported no error, but a field of its `Result` has a shape the collection does not understand; '
+         'the message starts with the path of that field (e.g. '
+         '`Result.RelaySourceConfigList[0].GroupDetails[1].Servers`). The task stops before any further write (fail '
+         'closed).',
+         'The endpoint answered in a shape the volcengine.cloud collection does not understand (the field named '
+         'above), so the task stopped there and wrote nothing after that answer: check that the endpoint option and '
+         'any proxy lead to the Volcengine OpenAPI, and if they do, report it to the collection with the RequestId.'),
+    )),
+    # Set by the relay-source writer (relay_source_writer.py), interrupts.py (SIGINT, SIGTERM) and
+    # worker_pool.internal_error (an exception that is not the collection's own); never by the API.
+    ('module', (
+        ('UnexpectedRelaySourceState', '-',
+         "A read during the run (after an update whose outcome depends on the API's update behaviour, or after a "
+         'lost answer) shows the app without a group the run had just sent, as sent: something else changed it. Also '
+         'a delete that would leave the app without an origin the change keeps (never sent).',
+         'A read during the run showed the app in a state the run cannot go on from (a group it had just sent was '
+         'missing or different): something else probably changed the app at the same time. No further write was '
+         'made; find what else manages this app, then run the task again.'),
+        ('RelaySourceNotConverged', '-',
+         "The API's update behaviour did not reach the declared group order within the bound of writes of one run "
+         '(twice the groups read and declared, plus six); see "Update behaviour" in the module notes.',
+         "The API's update behaviour did not reach the declared group order within the run's bound of writes; every "
+         'origin the change keeps stayed configured. No further write was made; report the groups named above to the '
+         'collection, and declare an order the API keeps meanwhile.'),
+        ('Interrupted', '-',
+         'SIGINT or SIGTERM arrived (Ctrl-C, a cancelled AWX job) before the write was sent; the message says what '
+         'was applied, not applied or unknown.',
+         'The run was stopped by a signal (Ctrl-C, or a cancelled job) before this write was sent; no write was sent '
+         'after the signal arrived.'),
+        ('ModuleInternalError', '-',
+         "An exception that is not the collection's own stopped the work on one app of `volc_live_relay_sources`; "
+         'the other apps went on.',
+         'An unexpected error stopped the work on this item (the others went on): this is a bug in the '
+         'volcengine.cloud collection; please report it with the task and the RequestIds.'),
+    )),
+
+)
+
+# code -> the sentence that says what to do about it (advice_for).
+ERROR_ADVICE = {code: advice for _section, records in ERROR_REFERENCE for code, _http, _meaning, advice in records}
 
 # Codes that mean "slow down": always retried with backoff, whatever the HTTP status.
 THROTTLING_CODES = frozenset((

@@ -21,7 +21,8 @@ PACKAGE = 'ansible_collections.volcengine.cloud'
 # In the repository only: what runs from a clone (make, tools, nox, CI, the conftest.py that lets pytest import a
 # checkout), the documents that describe it, and the end-to-end suite that needs both
 DEVELOPER_SIDE = ('Makefile', 'tools', 'noxfile.py', 'antsibull-nox.toml', '.github', '.ci', 'conftest.py',
-                  'CONTRIBUTING.md', 'docs/developing.md', 'docs/releasing.md', 'docs/testing.md', 'tests/e2e')
+                  'CONTRIBUTING.md', 'docs/developing.md', 'docs/releasing.md', 'docs/testing.md',
+                  'docs/docsite/errors.rst.in', 'tests/e2e')
 
 
 def shipped_root(installed_collection):
