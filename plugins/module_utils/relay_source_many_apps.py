@@ -376,7 +376,8 @@ class RelaySourcesRun(object):
         ones in config order."""
         runs = dict(((run.vhost, run.app), run) for run in self.apps if run.kind() is not None)
         order = [(read.vhost, app) for read in self.reads for app in read.apps]
-        order += [key for key in runs if key not in set(order)]
+        read_keys = set(order)
+        order += [key for key in runs if key not in read_keys]
         return [runs[key] for key in order if key in runs]
 
     def before(self):
@@ -401,18 +402,14 @@ class RelaySourcesRun(object):
         """One line: per vhost in scope, how many apps the task created, updated, deleted, left unchanged, failed or
         did not start (in check mode: would create...), naming them when they are few."""
         verbs = {CREATE: ('would create', 'created'), UPDATE: ('would update', 'updated'), DELETE: ('would delete', 'deleted')}
+        labels = {STATUS_FAILED: 'failed', STATUS_NOT_STARTED: 'not started', STATUS_UNCHANGED: 'unchanged'}
+        by_vhost = dict((vhost, {}) for vhost in self.scope)
+        for run in self.apps:
+            status = run.status(check_mode)
+            label = labels[status] if status in labels else verbs[run.kind()][0 if check_mode else 1]
+            by_vhost[run.vhost].setdefault(label, []).append(run.app)
         parts = []
-        for vhost in self.scope:
-            buckets = {}
-            for run in self.apps:
-                if run.vhost != vhost:
-                    continue
-                status = run.status(check_mode)
-                if status in (STATUS_FAILED, STATUS_NOT_STARTED, STATUS_UNCHANGED):
-                    label = {STATUS_FAILED: 'failed', STATUS_NOT_STARTED: 'not started', STATUS_UNCHANGED: 'unchanged'}[status]
-                else:
-                    label = verbs[run.kind()][0 if check_mode else 1]
-                buckets.setdefault(label, []).append(run.app)
+        for vhost, buckets in by_vhost.items():
             entries = []
             for label in ('would create', 'created', 'would update', 'updated', 'would delete', 'deleted', 'failed',
                           'not started', 'unchanged'):

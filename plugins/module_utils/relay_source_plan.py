@@ -129,10 +129,13 @@ class Planner(object):
 
     ``kept``: the origins to keep (``kept_origins`` of the run's start); ``behaviours``: the update behaviours not yet
     ruled out; ``temporaries``: names of the temporary copies this run made; ``reorder_failed``: whether an update
-    of the declared list was seen not to reorder the app (so only deleting and re-adding can)."""
+    of the declared list was seen not to reorder the app (so only deleting and re-adding can).  With
+    ``delete_groups_one_by_one``, an empty declaration is reached by deleting each group (what state=absent with
+    every group listed asks for) rather than by one app-wide delete."""
 
-    def __init__(self, declared, kept, behaviours=BEHAVIOURS):
+    def __init__(self, declared, kept, behaviours=BEHAVIOURS, delete_groups_one_by_one=False):
         self.declared = normalize_groups(declared)
+        self.delete_groups_one_by_one = delete_groups_one_by_one
         self.declared_names = group_names(self.declared)
         self.kept = kept
         self.behaviours = tuple(behaviours)
@@ -145,6 +148,8 @@ class Planner(object):
         groups = normalize_groups(groups)
         while groups != self.declared:
             if not self.declared:
+                if self.delete_groups_one_by_one:
+                    return steps + self._deletes(groups, group_names(groups))
                 return steps + [step(WRITE_DELETE_APP, group_names(groups), [])]
             more = self._next_steps(groups)
             steps.extend(more)

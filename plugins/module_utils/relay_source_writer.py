@@ -52,7 +52,6 @@ from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_plan
     kept_origins,
     keeps_origins,
     plan_write_bound,
-    step,
 )
 
 OUTCOME_PLANNED = 'planned'    # not made (check mode, or not reached because the run stopped earlier)
@@ -178,7 +177,6 @@ class AppChange(object):
         self.groups = self.current
         self._made = 0
         self._lost_answers = 0
-        self._lost_answer_seen = False
         self._last_call_was_a_read = True
         # An update made since the last read whose outcome was predicted: only the four known behaviours say it
         # ended as predicted, so a run that met a behaviour-dependent write confirms its end with a read.
@@ -190,8 +188,8 @@ class AppChange(object):
         else:
             doomed = set(group['name'] for group in listed)
             self.after = [group for group in self.current if group['name'] not in doomed]
-        self._delete_groups_one_by_one = state == 'absent' and listed is not None
-        self.planner = Planner(self.after, kept_origins(self.current, self.after))
+        self.planner = Planner(self.after, kept_origins(self.current, self.after),
+                               delete_groups_one_by_one=state == 'absent' and listed is not None)
         self._pending = []
         self._planned_of = []  # (planned, record) of every write ever planned, to find a record's request
         self._plan_from(self.current, follow_up=False)
@@ -201,14 +199,7 @@ class AppChange(object):
     def _plan_from(self, groups, follow_up):
         """Replace the writes not yet made by those planned from ``groups`` (what is there now)."""
         self.plan['writes'] = [write for write in self.plan['writes'] if write['outcome'] != OUTCOME_PLANNED]
-        if self._delete_groups_one_by_one and not self.after:
-            steps, remaining = [], list(groups)
-            for name in group_names(groups):
-                remaining = [group for group in remaining if group['name'] != name]
-                steps.append(step(WRITE_DELETE_GROUP, [name], remaining))
-        else:
-            steps = self.planner.plan(groups)
-        self._pending = [(planned, _record(planned, follow_up)) for planned in steps]
+        self._pending = [(planned, _record(planned, follow_up)) for planned in self.planner.plan(groups)]
         self._planned_of.extend(self._pending)
         self.plan['writes'].extend(record for _planned, record in self._pending)
         self.plan['verify'] = self.plan['verify'] or any(planned['predicted'] is None for planned, _record in self._pending)
@@ -231,7 +222,7 @@ class AppChange(object):
                     stop.check()
                 self._make(client, planned, record, warn)
             if self._last_call_was_a_read or not (
-                    self._lost_answer_seen or (self.plan['verify'] and self._predicted_update_since_read)):
+                    self._lost_answers or (self.plan['verify'] and self._predicted_update_since_read)):
                 return self.plan
             # After a lost answer (an attempt may have been applied late), or after updates whose outcome only the
             # learned behaviour predicted, only a read may say the run is done.
@@ -291,9 +282,7 @@ class AppChange(object):
             raise error
         record['outcome'] = OUTCOME_UNKNOWN
         self._lost_answers += 1
-        self._lost_answer_seen = True
-        wait = getattr(client, 'wait_for_abandoned_attempts', None)
-        ended = wait() if wait is not None else True
+        ended = client.wait_for_abandoned_attempts()
         try:
             self.groups = self._read(client)
         except VolcengineError:
