@@ -7,26 +7,19 @@ Nothing here is timed; the figures a benchmark run reports are for people, the a
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import importlib.util
 import json
 import os
 import re
 import subprocess
 import sys
 
+from ansible_collections.volcengine.cloud.tests.tool_loader import load_tool
+
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION_ROOT)))
 BENCH = os.path.join(COLLECTION_ROOT, 'tools', 'bench_relay_source.py')
 BENCH_MANY = os.path.join(COLLECTION_ROOT, 'tools', 'bench_relay_sources.py')
 APPS = 6
-
-
-def load_tool(name):
-    """A script of the collection's tools/ (no package), loaded by path."""
-    spec = importlib.util.spec_from_file_location(name, os.path.join(COLLECTION_ROOT, 'tools', name + '.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # The one home of the calls-per-change table (cases, behaviours, the calls computed in-process), which the module

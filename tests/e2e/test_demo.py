@@ -6,7 +6,6 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import importlib.util
 import re
 import subprocess
 import sys
@@ -14,15 +13,9 @@ import sys
 import pytest
 
 from ansible_collections.volcengine.cloud.tests.e2e.documentation import COLLECTION_DIR
+from ansible_collections.volcengine.cloud.tests.tool_loader import load_tool
 
 TOOLS = COLLECTION_DIR / 'tools'
-
-
-def load_tool(name):
-    spec = importlib.util.spec_from_file_location(name, str(TOOLS / (name + '.py')))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_the_demo_tells_its_story_without_a_warning():

@@ -8,19 +8,11 @@ and one stop at its guard before state=overridden, on an app of the prefix that 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import importlib.util
 import shutil
 
 from ansible_collections.volcengine.cloud.tests.e2e.conftest import COLLECTION_DIR
 from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator
-
-
-def load_runner():
-    spec = importlib.util.spec_from_file_location('run_integration_targets',
-                                                  str(COLLECTION_DIR / 'tools' / 'run_integration_targets.py'))
-    runner = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(runner)
-    return runner
+from ansible_collections.volcengine.cloud.tests.tool_loader import load_tool
 
 
 def collection_copy(tmp_path):
@@ -31,7 +23,7 @@ def collection_copy(tmp_path):
 
 
 def test_a_target_that_fails_half_way_still_deletes_what_it_created(tmp_path):
-    runner = load_runner()
+    runner = load_tool('run_integration_targets')
     collection = collection_copy(tmp_path)
     with Emulator(update_mode='replace', rate_limit=0) as emulator:
         runner.write_config(collection, runner.emulator_config(emulator))
@@ -54,7 +46,7 @@ def test_a_target_that_fails_half_way_still_deletes_what_it_created(tmp_path):
 def test_overridden_stops_before_an_app_that_merely_starts_with_the_prefix(tmp_path):
     """An app of the test vhost named like the prefix but not like a test run's app (prefix, six-character run id,
     "-") is not a test app: the target stops before state=overridden, and that app is never written."""
-    runner = load_runner()
+    runner = load_tool('run_integration_targets')
     collection = collection_copy(tmp_path)
     production = {'Vhost': runner.TEST_VHOST, 'App': runner.TEST_APP_PREFIX + 'production',
                   'GroupDetails': [{'Group': 'primary', 'Servers': [runner.SEED_SERVER]}]}

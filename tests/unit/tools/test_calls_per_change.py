@@ -6,20 +6,15 @@ exactly what it computes with the writer against the emulator's model."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import importlib.util
-import os
 
 import pytest
 
-COLLECTION = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
+from ansible_collections.volcengine.cloud.tests.tool_loader import load_tool
 
 
 @pytest.fixture(scope='module')
 def tool():
-    spec = importlib.util.spec_from_file_location('calls_per_change', os.path.join(COLLECTION, 'tools', 'calls_per_change.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('calls_per_change')
 
 
 def test_the_module_notes_and_the_guide_hold_the_computed_table(tool):

@@ -7,24 +7,19 @@ what it generates, and a template it cannot honour fails instead of giving a pag
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import importlib.util
-import os
 import re
 
 import pytest
 
 from ansible_collections.volcengine.cloud.plugins.module_utils import errors
+from ansible_collections.volcengine.cloud.tests.tool_loader import load_tool
 
-COLLECTION = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 ROW = re.compile(r'^   \* - ``([^`]+)``\n     - (.*)\n     - (.*)\n     - (.*)$', re.MULTILINE)
 
 
 @pytest.fixture(scope='module')
 def tool():
-    spec = importlib.util.spec_from_file_location('render_errors_page', os.path.join(COLLECTION, 'tools', 'render_errors_page.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('render_errors_page')
 
 
 @pytest.fixture(scope='module')

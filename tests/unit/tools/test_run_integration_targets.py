@@ -6,24 +6,18 @@ the emulator check accepts writes to apps of a test run only (prefix, six-charac
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import importlib.util
 import os
 import stat
 
 import pytest
 import yaml
 
-# The collection's root: tools/ sits beside tests/ in the source tree and in the assembled copy.
-COLLECTION = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
+from ansible_collections.volcengine.cloud.tests.tool_loader import load_tool
 
 
 @pytest.fixture(scope='module')
 def runner():
-    spec = importlib.util.spec_from_file_location('run_integration_targets',
-                                                  os.path.join(COLLECTION, 'tools', 'run_integration_targets.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool('run_integration_targets')
 
 
 @pytest.fixture
