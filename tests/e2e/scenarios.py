@@ -8,9 +8,13 @@ __metaclass__ = type
 
 import yaml
 
+# The API's shape and the emulator's state, as the in-process tests over HTTP read them (re-exported here)
+from ansible_collections.volcengine.cloud.tests.unit.http_emulator import (  # noqa: F401  pylint: disable=unused-import
+    VHOST, api_config, group, group_names, server_domains)
+from ansible_collections.volcengine.cloud.tests.unit.http_emulator import calls_of as emulator_calls_of
+
 MODULE = 'volcengine.cloud.volc_live_relay_source'
 SOURCES_MODULE = 'volcengine.cloud.volc_live_relay_sources'
-VHOST = 'push.example.com'
 
 
 def playbook(*tasks, **play_options):
@@ -47,11 +51,6 @@ def app_entry(app, groups=None, vhost=VHOST):
     return entry
 
 
-def group(name, *domains, **server_options):
-    """A group as the module takes it; without domains, one server ``<name>.example.org``."""
-    return {'name': name, 'servers': [dict(domain=domain, **server_options) for domain in (domains or (name + '.example.org',))]}
-
-
 def app_hosts(apps):
     """An inventory with one local host per app name, for a play on ``hosts: all`` running per_app_task."""
     return ''.join('%s ansible_connection=local\n' % app for app in apps)
@@ -64,37 +63,9 @@ def per_app_task():
         'vhost': VHOST, 'app': '{{ inventory_hostname }}', 'groups': [group('primary', '{{ inventory_hostname }}-origin.example.org')]}}
 
 
-def api_config(app, groups, vhost=VHOST):
-    """The emulator's (the API's) shape of ``vhost``/``app`` holding ``groups`` given as the module takes them."""
-    return {'Vhost': vhost, 'App': app, 'GroupDetails': [
-        {'Group': item['name'], 'Servers': [{'RelaySourceDomain': server['domain'],
-                                             'RelaySourceProtocol': server.get('protocol', 'rtmp'),
-                                             'RelaySourceParams': server.get('params', {})} for server in item['servers']]}
-        for item in groups]}
-
-
-def group_names(emulator, app='live', vhost=VHOST):
-    """The emulator's group names of ``vhost``/``app``, in order; [] when the app has no configuration."""
-    for config in emulator.state()['RelaySourceConfigList']:
-        if config['Vhost'] == vhost and config['App'] == app:
-            return [detail['Group'] for detail in config['GroupDetails']]
-    return []
-
-
-def server_domains(emulator, app, group_name):
-    """The emulator's server domains of group ``group_name`` of VHOST/``app``, in order; None when there is no such group."""
-    for config in emulator.state()['RelaySourceConfigList']:
-        if config['App'] == app:
-            for detail in config['GroupDetails']:
-                if detail['Group'] == group_name:
-                    return [server['RelaySourceDomain'] for server in detail['Servers']]
-    return None
-
-
 def calls_of(log, entry):
-    """The emulator log entries of one task, as (action, body), via the request_ids it returned."""
-    ids = set(entry['result'].get('request_ids') or [])
-    return [(item['action'], item['body']) for item in log if item['request_id'] in ids]
+    """The emulator log entries of one recorded task, as (action, body), via the request_ids it returned."""
+    return emulator_calls_of(log, entry['result'])
 
 
 def actions_of(log, entry):
