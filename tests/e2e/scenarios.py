@@ -1,17 +1,18 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, volcengine.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Building blocks of the integration tests: the playbooks and inventories they write (a play, a relay-source task,
-a group, one host per app) and the emulator state they seed and read."""
+"""Building blocks of the end-to-end tests and the benchmarks: the playbooks and inventories they write (a play, a
+relay-source task, one host per app) and the API's shape of what they seed and read (a group, an app's
+configuration), the latter from tests/unit/http_emulator.py."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import yaml
 
-# The API's shape and the emulator's state, as the in-process tests over HTTP read them (re-exported here)
+# The API's shape and the emulator's state, as the in-process tests over HTTP read them: re-exported for the tests
+# here and for tools/bench_relay_source*.py, which build their scenarios from this module
 from ansible_collections.volcengine.cloud.tests.unit.http_emulator import (  # noqa: F401  pylint: disable=unused-import
     VHOST, api_config, group, group_names, server_domains)
-from ansible_collections.volcengine.cloud.tests.unit.http_emulator import calls_of as emulator_calls_of
 
 MODULE = 'volcengine.cloud.volc_live_relay_source'
 SOURCES_MODULE = 'volcengine.cloud.volc_live_relay_sources'
@@ -62,11 +63,3 @@ def per_app_task():
     return {'name': 'Apply relay source per app', MODULE: {
         'vhost': VHOST, 'app': '{{ inventory_hostname }}', 'groups': [group('primary', '{{ inventory_hostname }}-origin.example.org')]}}
 
-
-def calls_of(log, entry):
-    """The emulator log entries of one recorded task, as (action, body), via the request_ids it returned."""
-    return emulator_calls_of(log, entry['result'])
-
-
-def actions_of(log, entry):
-    return [action for action, _body in calls_of(log, entry)]
