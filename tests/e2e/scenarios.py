@@ -62,4 +62,3 @@ def per_app_task():
     ``<app>-origin.example.org``; with app_hosts, every fork configures its own app."""
     return {'name': 'Apply relay source per app', MODULE: {
         'vhost': VHOST, 'app': '{{ inventory_hostname }}', 'groups': [group('primary', '{{ inventory_hostname }}-origin.example.org')]}}
-
