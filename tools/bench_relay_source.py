@@ -18,7 +18,7 @@ Measures, in one run on this controller:
   6. the same 100 apps sent by 20 plain processes through the collection's client, without Ansible, to show
      what the client and its limiter achieve when the controller is not the bottleneck.
 
-Usage: .venv/bin/python tools/bench_relay_source.py [--runs N] [--apps N] [--forks N] [--report FILE] [--json FILE]
+Usage (in the nox session bench, or its venv .nox/bench): python tools/bench_relay_source.py [--runs N] [--apps N] [--forks N] [--report FILE] [--json FILE]
 (`make bench` runs it). Nothing leaves 127.0.0.1. The emulator harness and the playbook builders are the integration
 tests' own (tests/emulator/harness.py, tests/e2e/scenarios.py), imported from the assembled collection.
 """

@@ -1,10 +1,10 @@
 #!/usr/bin/env python
 """Run the ansible-test integration targets (tests/integration/targets/) against the emulator or the real cloud.
 
-    .venv/bin/python tools/run_integration_targets.py                     # the emulator (stage integration-targets)
-    .venv/bin/python tools/run_integration_targets.py --config FILE       # the endpoint and credentials in FILE
-    .venv/bin/python tools/run_integration_targets.py volc_live_relay_sources   # one target
-    .venv/bin/python tools/run_integration_targets.py --collection DIR   # an installed copy instead of build/
+    python tools/run_integration_targets.py                     # the emulator (nox session integration)
+    python tools/run_integration_targets.py --config FILE       # the endpoint and credentials in FILE
+    python tools/run_integration_targets.py volc_live_relay_sources   # one target
+    python tools/run_integration_targets.py --collection DIR   # an installed copy instead of build/
 
 Without --config, for each update mode the real API might have (replace, then merge) it starts the emulator
 (tests/emulator/harness.py) at the API's 10 requests/second, seeded with an app that is not the targets' own,
@@ -18,8 +18,8 @@ removed afterwards.  --collection runs the targets of another copy of the collec
 test does) instead of assembling build/.
 
 It fails loudly, never skips: a module without a target, a target ansible-test did not run, or a run that
-found no targets is a failure.  Run it with the Python of .venv (ansible-core, the emulator's SDK) and
-PYTHONPATH=build, as `tools/run_stages.py integration-targets` does.
+found no targets is a failure.  Run it with the Python of the nox session
+`integration` (ansible-core, the emulator's SDK) and PYTHONPATH=<the build root of the copy>, as that session does.
 """
 
 from __future__ import annotations
