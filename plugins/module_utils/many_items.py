@@ -231,20 +231,18 @@ class ItemRun(object):
 
 
 class ManyItemsRun(object):
-    """One run of a many-item module over ``scope`` (vhosts or domains, each read once). Subclasses set ``nouns``,
-    ``read_one(client, scope_key)`` (returns a read with ``error`` and ``request_ids``), fill ``items`` (ItemRuns) in
-    their planning step, and give ``read_order`` and ``item_diff``."""
+    """One run of a many-item module over ``scope`` (vhosts or domains, each read once) with ``read_one(client,
+    name)``, which reads one of them and returns a read with ``error`` and ``request_ids``. Subclasses set ``nouns``,
+    fill ``items`` (ItemRuns) in their planning step, and give ``read_order`` and ``item_diff``."""
 
     nouns = None  # a Nouns
 
-    def __init__(self, scope, max_workers):
+    def __init__(self, scope, max_workers, read_one):
         self.scope = scope
         self.max_workers = max_workers
+        self.read_one = read_one
         self.reads = []
         self.items = []
-
-    def read_one(self, client, scope_key):
-        raise NotImplementedError
 
     def read_order(self):
         """The ``key`` of every item the reads found, in the API's order."""

@@ -228,14 +228,11 @@ class RelaySourcesRun(ManyItemsRun):
         self.state = state
         self.config = config or []
         self.vhosts = vhosts or []
-        super(RelaySourcesRun, self).__init__(scope_of(state, self.config, self.vhosts), max_workers)
+        super(RelaySourcesRun, self).__init__(scope_of(state, self.config, self.vhosts), max_workers, read_vhost)
 
     @property
     def apps(self):
         return self.items
-
-    def read_one(self, client, vhost):
-        return read_vhost(client, vhost)
 
     def plan(self):
         """An AppRun per app of the task: config's entries in order, then the apps the state deletes whole."""
@@ -277,9 +274,9 @@ class RelaySourcesRun(ManyItemsRun):
         is left out."""
         return [app_config(run.vhost, run.app, run.after) for run in self.changing_items() if run.after]
 
-    def item_diff(self, run):
+    def item_diff(self, item):
         """One app's diff, with headers naming its vhost and app (relay_source.app_diff)."""
-        return app_diff(run.vhost, run.app, run.current, run.after, run.stored)
+        return app_diff(item.vhost, item.app, item.current, item.after, item.stored)
 
     def apps_result(self, check_mode):
         """The ``apps`` return value (many_items.ManyItemsRun.items_result)."""
