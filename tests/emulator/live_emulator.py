@@ -5,9 +5,10 @@
 
 Serves ``UpdateRelaySourceV3``, ``DescribeRelaySourceV3`` and ``DeleteRelaySourceV3`` (play-triggered relay per
 app) and ``CreateRelaySourceV4``, ``UpdateRelaySourceV4``, ``DeleteRelaySourceV4`` and ``ListRelaySourceV4``
-(fixed-triggered relay per stream), Version 2023-01-01, on ``POST /?Action=...&Version=...``: each request's signature is checked (signature_check.py, with the official
-``volcengine`` SDK's code), then answered by the in-memory model of the API (api_model.py). An unsigned control
-interface under ``/_emulator/`` reads and changes the model (request log, state, fault injection, settings).
+(fixed-triggered relay per stream), Version 2023-01-01, on ``POST /?Action=...&Version=...``: each request's
+signature is checked (signature_check.py, with the official ``volcengine`` SDK's code), then answered by the
+in-memory model of the API (api_model.py). An unsigned control interface under ``/_emulator/`` reads and changes
+the model (request log, state, fault injection, settings).
 
 Run: ``python live_emulator.py --host 127.0.0.1 --port 0``; the first line of stdout is the URL. See
 docs/developing.md, section "The emulator (tests/emulator/)", for the full contract.

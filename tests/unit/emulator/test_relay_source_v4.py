@@ -380,10 +380,10 @@ def test_expired_entries_are_gone_once_a_v4_request_arrives(emu, client):
 
 
 def test_v3_and_v4_in_one_app_are_allowed_by_default(emu, client):
-    client.update(DOMAIN, 'live', [{'Group': 'g', 'Servers': [{'RelaySourceDomain': 'o.example.org', 'RelaySourceProtocol': 'rtmp'}]}])
+    servers = [{'RelaySourceDomain': 'o.example.org', 'RelaySourceProtocol': 'rtmp'}]
+    client.update(DOMAIN, 'live', [{'Group': 'g', 'Servers': servers}])
     assert client.create_v4(DOMAIN, 'live', 'final', ORIGINS).status == 200
-    assert client.update(DOMAIN, 'live', [{'Group': 'h', 'Servers': [{'RelaySourceDomain': 'o.example.org',
-                                                                         'RelaySourceProtocol': 'rtmp'}]}]).status == 200
+    assert client.update(DOMAIN, 'live', [{'Group': 'h', 'Servers': servers}]).status == 200
     assert len(emu.state()['RelaySourceConfigList']) == 1 and len(emu.scheduled_relays()) == 1
 
 
