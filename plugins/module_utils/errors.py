@@ -368,9 +368,13 @@ GENERIC_ADVICE = 'See the API message above; check the task parameters and crede
 
 def advice_for(code, action=None):
     """The sentence that says what to do about ``code`` (of an error of ``action``, when known); a generic sentence
-    for unknown codes."""
+    for unknown codes. For an action of ACTION_SCOPED_SECTIONS, a code its table lacks gets the advice of the code it
+    refines, if the table has that (``InvalidParam.Something`` that of ``InvalidParam``): those actions' documentation
+    lists few codes, and the refusals it does not list still need the advice of their kind."""
     if (action, code) in ACTION_ADVICE:
         return ACTION_ADVICE[(action, code)]
+    if isinstance(code, str) and '.' in code and (action, code.split('.', 1)[0]) in ACTION_ADVICE:
+        return ACTION_ADVICE[(action, code.split('.', 1)[0])]
     if code in ERROR_ADVICE:
         return ERROR_ADVICE[code]
     return GENERIC_ADVICE

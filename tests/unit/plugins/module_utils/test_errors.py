@@ -177,3 +177,12 @@ def test_the_fixed_trigger_advice_says_domain_is_taken_as_given_and_out_of_range
     assert errors.advice_for('InvalidParam.OutOfRange') == errors.GENERIC_ADVICE
     assert 'out of the range' in errors.advice_for('InvalidParam.OutOfRange', 'DeleteRelaySourceV4')
     assert 'UnexpectedScheduledRelayState' in errors.ERROR_ADVICE
+
+
+def test_a_refinement_of_a_code_of_the_fixed_trigger_table_gets_that_codes_advice_for_those_actions_only():
+    assert errors.advice_for('InvalidParam.RelaySourceConflict', 'CreateRelaySourceV4') == \
+        errors.ACTION_ADVICE[('CreateRelaySourceV4', 'InvalidParam')]
+    assert errors.advice_for('RequestForbidden.Other', 'DeleteRelaySourceV4') == \
+        errors.ACTION_ADVICE[('DeleteRelaySourceV4', 'RequestForbidden')]
+    assert errors.advice_for('InvalidParam.RelaySourceConflict', 'UpdateRelaySourceV3') == errors.GENERIC_ADVICE
+    assert errors.advice_for('Unknown.Thing', 'CreateRelaySourceV4') == errors.GENERIC_ADVICE
