@@ -113,9 +113,10 @@ ERROR_REFERENCE = (
          'configuration (unconfirmed for the API).',
          'A parameter was refused: check the domain, app and stream names, the origins (1 to 10 full URLs: rtmp, http or '
          'https for FLV and HLS, srt) and the window (end after start, at most 7 days, not past). A create is also '
-         'refused when the stream already has a fixed-trigger configuration (run the task again: it reads first), and '
-         'possibly when its app holds a play-triggered (V3) relay source, which may not share an app with a '
-         'fixed-trigger one: look with volc_live_relay_source_info.'),
+         'refused when the stream already has a fixed-trigger configuration: one made meanwhile (run the task again: it '
+         'reads first), or one whose window has ended if the API leaves those out of its list (delete it in the console '
+         'or use another stream name); and possibly when its app holds a play-triggered (V3) relay source, which may not '
+         'share an app with a fixed-trigger one: look with volc_live_relay_source_info.'),
         ('InvalidParam.BindError', '400',
          'A parameter has the wrong type.',
          'A parameter failed validation (wrong type). The module sends strings, an array of origin URLs and whole Unix '

@@ -196,7 +196,7 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Pull the final from 18:00 to 23:30 Beijing time, and channel-1 permanently
+- name: Pull the final on 15 June 2030 from 18:00 to 23:30 Beijing time, and channel-1 permanently
   volcengine.cloud.volc_live_scheduled_relay_sources:
     config:
       - domain: pull.example.com
@@ -205,8 +205,8 @@ EXAMPLES = r'''
         origins:
           - rtmp://origin-a.example.com/live/final
           - rtmp://origin-b.example.com/live/final
-        start: "2026-12-20T18:00:00+08:00"
-        end: "2026-12-20T23:30:00+08:00"
+        start: "2030-06-15T18:00:00+08:00"
+        end: "2030-06-15T23:30:00+08:00"
       - domain: pull.example.com
         app: live
         stream: channel-1
@@ -243,7 +243,7 @@ EXAMPLES = r'''
         app: live
         stream: final
 
-- name: Show the API requests a configuration maps to, without credentials or network
+- name: Show the API requests a configuration maps to (a window in Unix seconds), without credentials or network
   volcengine.cloud.volc_live_scheduled_relay_sources:
     state: rendered
     config:
@@ -252,8 +252,8 @@ EXAMPLES = r'''
         stream: channel-2
         origins:
           - https://origin-a.example.com/live/channel-2.flv
-        start: 1797760800
-        end: 1797780600
+        start: 1907834400
+        end: 1907854200
   register: requests
 '''
 
