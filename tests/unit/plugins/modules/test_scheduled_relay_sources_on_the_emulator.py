@@ -76,7 +76,7 @@ def test_create_then_change_then_round_trip_as_the_emulator_stores_it(run, perma
     api = emulator(v4_permanent_times=permanent_times)
     config = [entry('final', (A, B), start=time.strftime('%Y-%m-%dT%H:%M:%S+08:00', time.gmtime(START + 8 * HOUR)),
                     end=END), entry('channel-1', (B,))]
-    first = run(api, config=config).result
+    first = run(api, config=config, max_workers=1).result  # one worker: created in order
     assert first['changed'] is True and not first.get('failed'), first.get('msg')
     assert held(api) == [stored('final', (A, B), START, END), stored('channel-1', (B,))]
     assert actions(api) == [LIST, CREATE, CREATE]

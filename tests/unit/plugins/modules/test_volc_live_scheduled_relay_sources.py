@@ -70,7 +70,7 @@ def test_merged_creates_a_window_and_a_permanent_stream_then_a_rerun_is_one_read
     api = FakeScheduledRelayAPI()
     config = [entry('final', (A, B), start=beijing(START), end=beijing(END)),
               entry('channel-1', ('srt://origin-a.example.com:9000?streamid=channel-1',))]
-    first = run(api, config=config).result
+    first = run(api, config=config, max_workers=1).result  # one worker: the writes in order
     assert first['changed'] is True and not first.get('failed'), first.get('msg')
     assert api.writes() == [
         (CREATE, {'Domain': DOMAIN, 'App': 'live', 'Stream': 'final', 'SrcAddrS': [A, B], 'StartTime': START, 'EndTime': END}),
@@ -157,7 +157,7 @@ def test_replaced_fails_the_stream_when_the_api_keeps_the_window_an_update_does_
 def test_overridden_deletes_the_unlisted_streams_of_the_domains_in_scope_but_not_those_whose_window_ended(run):
     api = seeded(('final', [A], START, END), ('old', [A]), ('done', [A], PAST_START, PAST_END),
                  stream_entry(OTHER, 'live', 'keep', [A]))
-    result = run(api, state='overridden', config=[entry('final', start=START, end=END), entry('new')]).result
+    result = run(api, state='overridden', config=[entry('final', start=START, end=END), entry('new')], max_workers=1).result
     assert api.writes() == [(CREATE, {'Domain': DOMAIN, 'App': 'live', 'Stream': 'new', 'SrcAddrS': [A]}),
                             (DELETE, {'Domain': DOMAIN, 'App': 'live', 'Stream': 'old'})]
     assert names(api) == ['final', 'done', 'new'] and names(api, OTHER) == ['keep']
@@ -168,7 +168,7 @@ def test_overridden_deletes_the_unlisted_streams_of_the_domains_in_scope_but_not
 
 def test_overridden_with_domains_and_an_empty_config_empties_those_domains(run):
     api = seeded(('final', [A]), stream_entry(OTHER, 'live', 'a', [A]), stream_entry(OTHER, 'live', 'b', [B]))
-    result = run(api, state='overridden', config=[], domains=[OTHER]).result
+    result = run(api, state='overridden', config=[], domains=[OTHER], max_workers=1).result
     assert api.writes() == [(DELETE, {'Domain': OTHER, 'App': 'live', 'Stream': 'a'}),
                             (DELETE, {'Domain': OTHER, 'App': 'live', 'Stream': 'b'})]
     assert names(api) == ['final'] and result['after'] == []
@@ -177,7 +177,7 @@ def test_overridden_with_domains_and_an_empty_config_empties_those_domains(run):
 def test_deleted_deletes_listed_streams_and_every_stream_of_domains_ended_ones_included(run):
     api = seeded(('final', [A]), ('stays', [A]), ('done', [A], PAST_START, PAST_END),
                  stream_entry(OTHER, 'live', 'x', [A], PAST_START, PAST_END), stream_entry(OTHER, 'live', 'y', [B]))
-    result = run(api, state='deleted', domains=[OTHER],
+    result = run(api, state='deleted', domains=[OTHER], max_workers=1,
                  config=[entry('final', origins=None), {'domain': DOMAIN, 'app': 'live', 'stream': 'done'},
                          {'domain': DOMAIN, 'app': 'live', 'stream': 'absent'}]).result
     assert api.writes() == [(DELETE, {'Domain': DOMAIN, 'App': 'live', 'Stream': 'final'}),
