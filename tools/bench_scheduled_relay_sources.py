@@ -16,7 +16,7 @@ A missed goal makes it exit with status 1 after it has printed and written what 
 its own ("FAIL: ..."), so `make bench` fails loudly; --report-only reports the goals and exits 0 (the small-scale run
 of tests/e2e/test_benchmark.py, whose figures mean nothing).
 
-Usage: .venv/bin/python tools/bench_scheduled_relay_sources.py [--streams N] [--domains N] [--noop-streams N]
+Usage (in the nox session bench, or its venv .nox/bench): python tools/bench_scheduled_relay_sources.py [--streams N] [--domains N] [--noop-streams N]
 [--latency S] [--repeats N] [--json FILE] [--report-only]. Nothing leaves 127.0.0.1. The playbook runner and the
 emulator harness are those of tools/bench_relay_source.py.
 """
