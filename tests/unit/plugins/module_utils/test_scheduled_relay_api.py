@@ -11,11 +11,8 @@ import pytest
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineAPIError, VolcengineResponseError
 from ansible_collections.volcengine.cloud.plugins.module_utils.scheduled_relay import Stream
 from ansible_collections.volcengine.cloud.plugins.module_utils import scheduled_relay_api as api_module
-from ansible_collections.volcengine.cloud.tests.unit.fake_scheduled_relay_api import (
-    LIST,
-    FakeScheduledRelayAPI,
-    stream_entry,
-)
+from ansible_collections.volcengine.cloud.tests.emulator.api_model import ACTION_CREATE_V4 as CREATE, ACTION_LIST_V4 as LIST
+from ansible_collections.volcengine.cloud.tests.unit.model_client import list_page, model_client, scheduled_state, stream_entry
 
 DOMAIN = 'pull.example.com'
 ORIGIN = 'rtmp://origin.example.com/live/final'
@@ -25,8 +22,13 @@ def streams(count, domain=DOMAIN):
     return [stream_entry(domain, 'live', 's%04d' % number, [ORIGIN]) for number in range(count)]
 
 
+def seeded(*entries):
+    """The emulator's model holding the V4 ``entries``, behind a ModelClient."""
+    return model_client(scheduled_state(entries))
+
+
 def listed(api, domain=DOMAIN):
-    return api_module.list_streams(api.client(), domain)
+    return api_module.list_streams(api, domain)
 
 
 # -- bodies ----------------------------------------------------------------------------------------------------
@@ -44,7 +46,7 @@ def test_a_permanent_stream_is_written_without_start_and_end_and_a_window_with_b
 
 @pytest.mark.parametrize('count, calls', [(0, 1), (1, 1), (500, 1), (501, 2), (1000, 2), (1001, 3)])
 def test_every_page_is_read_with_size_500_and_no_more(count, calls):
-    api = FakeScheduledRelayAPI(streams(count) + streams(3, 'other.example.com'))
+    api = seeded(*streams(count) + streams(3, 'other.example.com'))
     read = listed(api)
     assert [stream.stream for stream in read] == ['s%04d' % number for number in range(count)]
     assert api.calls == [(LIST, {'Domain': DOMAIN, 'Page': page, 'Size': 500}) for page in range(1, calls + 1)]
@@ -52,44 +54,41 @@ def test_every_page_is_read_with_size_500_and_no_more(count, calls):
 
 @pytest.mark.parametrize('permanent_as', ['absent', 'zero', 'null'])
 def test_a_permanent_entry_may_show_its_times_as_absent_zero_or_null(permanent_as):
-    api = FakeScheduledRelayAPI([stream_entry(DOMAIN, 'live', 'final', [ORIGIN]),
-                                 stream_entry(DOMAIN, 'live', 'event', [ORIGIN], 1797760800, 1797780600)],
-                                permanent_as=permanent_as)
+    api = model_client(scheduled_state([stream_entry(DOMAIN, 'live', 'final', [ORIGIN]),
+                                        stream_entry(DOMAIN, 'live', 'event', [ORIGIN], 1797760800, 1797780600)]),
+                       null_permanent_times=permanent_as == 'null')
+    api.settings(v4_permanent_times='absent' if permanent_as == 'absent' else 'zero')
     final, event = listed(api)
     assert final.permanent and (final.start, final.end) == (None, None)
     assert (event.start, event.end) == (1797760800, 1797780600)
 
 
 def test_the_domain_compares_case_insensitively_and_the_stream_keeps_the_domain_asked_for():
-    api = FakeScheduledRelayAPI([stream_entry('PULL.Example.com', 'live', 'final', [ORIGIN])])
+    api = seeded()  # the model compares domains exactly: the answer of an API that ignores their case, as a fault
+    api.inject_fault(kind='result', actions=[LIST], result=list_page([stream_entry('PULL.Example.com', 'live', 'final', [ORIGIN])]))
     (stream,) = listed(api, 'pull.example.COM')
     assert stream.domain == 'pull.example.COM' and stream.key == (DOMAIN, 'live', 'final')
 
 
 @pytest.mark.parametrize('result', [None, {}])
 def test_a_first_page_without_a_result_is_nothing_configured(result):
-    api = FakeScheduledRelayAPI()
-    api.fault(LIST, kind='result', result=result)
+    api = seeded()
+    api.inject_fault(kind='result', actions=[LIST], result=result)
     assert listed(api) == []
 
 
 def test_resource_not_found_on_the_first_page_is_nothing_configured_and_another_refusal_is_raised():
-    api = FakeScheduledRelayAPI()
-    api.fault(LIST, code='ResourceNotFound', status=404)
+    api = seeded()
+    api.inject_fault(kind='error', actions=[LIST], code='ResourceNotFound', status=404)
     assert listed(api) == []
-    api.fault(LIST, code='RequestForbidden', status=403)
+    api.inject_fault(kind='error', actions=[LIST], code='RequestForbidden', status=403)
     with pytest.raises(VolcengineAPIError) as caught:
         listed(api)
     assert caught.value.code == 'RequestForbidden'
 
 
-def page(entries, total, page_cur=1, **pagination):
-    shown = dict(PageCur=page_cur, PageSize=500, TotalCount=total)
-    shown.update(pagination)
-    return {'List': entries, 'Pagination': shown}
-
-
-ENTRY = stream_entry(DOMAIN, 'live', 'final', [ORIGIN])
+# A permanent stream as listed without its times (the model's setting v4_permanent_times=absent).
+ENTRY = {'Domain': DOMAIN, 'App': 'live', 'Stream': 'final', 'SrcAddrS': [ORIGIN]}
 WINDOW = stream_entry(DOMAIN, 'live', 'final', [ORIGIN], 1797760800, 1797780600)
 
 
@@ -100,7 +99,7 @@ def odd(**fields):
             changed.pop(key)
         else:
             changed[key] = value
-    return page([changed], 1)
+    return list_page([changed], 1)
 
 
 DROP = object()
@@ -115,15 +114,15 @@ ODD_LIST_RESULTS = [
     ('Pagination missing', {'List': []}, 'Result.Pagination'),
     ('Pagination a list', {'List': [], 'Pagination': []}, 'Result.Pagination'),
     ('TotalCount missing', {'List': [], 'Pagination': {'PageCur': 1}}, 'Result.Pagination.TotalCount'),
-    ('TotalCount a string', page([], '0'), 'Result.Pagination.TotalCount'),
-    ('TotalCount a boolean', page([], False), 'Result.Pagination.TotalCount'),
-    ('TotalCount negative', page([], -1), 'Result.Pagination.TotalCount'),
-    ('PageCur another page', page([ENTRY], 1, page_cur=2), 'Result.Pagination.PageCur'),
-    ('more streams than TotalCount', page([ENTRY, dict(ENTRY, Stream='other')], 1), 'Result.Pagination.TotalCount'),
-    ('fewer streams than TotalCount', page([], 3), 'Result.List'),
-    ('entry a string', page(['final'], 1), 'Result.List[0]'),
-    ('entry null', page([None], 1), 'Result.List[0]'),
-    ('stream listed twice', page([ENTRY, ENTRY], 2), 'Result.List[1]'),
+    ('TotalCount a string', list_page([], '0'), 'Result.Pagination.TotalCount'),
+    ('TotalCount a boolean', list_page([], False), 'Result.Pagination.TotalCount'),
+    ('TotalCount negative', list_page([], -1), 'Result.Pagination.TotalCount'),
+    ('PageCur another page', list_page([ENTRY], 1, page_cur=2), 'Result.Pagination.PageCur'),
+    ('more streams than TotalCount', list_page([ENTRY, dict(ENTRY, Stream='other')], 1), 'Result.Pagination.TotalCount'),
+    ('fewer streams than TotalCount', list_page([], 3), 'Result.List'),
+    ('entry a string', list_page(['final'], 1), 'Result.List[0]'),
+    ('entry null', list_page([None], 1), 'Result.List[0]'),
+    ('stream listed twice', list_page([ENTRY, ENTRY], 2), 'Result.List[1]'),
     ('Domain missing', odd(Domain=DROP), 'Result.List[0].Domain'),
     ('Domain another domain', odd(Domain='play.example.com'), 'Result.List[0].Domain'),
     ('Domain a number', odd(Domain=1), 'Result.List[0].Domain'),
@@ -149,8 +148,8 @@ ODD_LIST_RESULTS = [
 
 @pytest.mark.parametrize('result, path', [case[1:] for case in ODD_LIST_RESULTS], ids=[case[0] for case in ODD_LIST_RESULTS])
 def test_an_answer_it_does_not_understand_fails_closed_naming_the_odd_field(result, path):
-    api = FakeScheduledRelayAPI([WINDOW])
-    api.fault(LIST, kind='result', result=result)
+    api = seeded(WINDOW)
+    api.inject_fault(kind='result', actions=[LIST], result=result)
     with pytest.raises(VolcengineResponseError) as caught:
         listed(api)
     assert caught.value.code == 'InvalidResponse' and caught.value.path == path
@@ -159,44 +158,47 @@ def test_an_answer_it_does_not_understand_fails_closed_naming_the_odd_field(resu
 
 
 def test_a_count_that_changes_between_pages_or_a_stream_on_two_pages_fails_closed():
-    api = FakeScheduledRelayAPI(streams(600))
-    api.fault(LIST, kind='result', page=2, result=page([stream_entry(DOMAIN, 'live', 'x', [ORIGIN])], 601, page_cur=2))
+    api = seeded(*streams(600))
+    # skip=1: the first List (page 1) passes, the second (page 2) gets the fault
+    api.inject_fault(kind='result', actions=[LIST], skip=1, result=list_page([stream_entry(DOMAIN, 'live', 'x', [ORIGIN])], 601, page_cur=2))
     with pytest.raises(VolcengineResponseError) as caught:
         listed(api)
     assert caught.value.path == 'Result.Pagination.TotalCount' and 'changed while they were read' in caught.value.message
-    api.fault(LIST, kind='result', page=2, result=page([stream_entry(DOMAIN, 'live', 's0001', [ORIGIN])], 600, page_cur=2))
+    api.inject_fault(kind='result', actions=[LIST], skip=1, result=list_page([stream_entry(DOMAIN, 'live', 's0001', [ORIGIN])], 600, page_cur=2))
     with pytest.raises(VolcengineResponseError) as caught:
         listed(api)
     assert caught.value.path == 'Result.List[0]' and 'a second time (first on page 1)' in caught.value.message
 
 
 def test_a_later_page_without_a_result_is_not_read_as_the_end():
-    api = FakeScheduledRelayAPI(streams(501))
-    api.fault(LIST, kind='result', page=2, result=None)
+    api = seeded(*streams(501))
+    api.inject_fault(kind='result', actions=[LIST], skip=1, result=None)  # page 2
     with pytest.raises(VolcengineResponseError) as caught:
         listed(api)
     assert caught.value.path == 'Result' and caught.value.request_id == 'req-2'
 
 
 def test_fields_beside_the_documented_ones_are_ignored():
-    api = FakeScheduledRelayAPI()
-    api.fault(LIST, kind='result', result=page([dict(WINDOW, Status='running', TaskId='t-1')], 1, PageTotal=1, Extra={}))
+    api = seeded()
+    api.inject_fault(kind='result', actions=[LIST], result=list_page([dict(WINDOW, Status='running', TaskId='t-1')], 1, PageTotal=1, Extra={}))
     (stream,) = listed(api)
     assert stream.content() == ((ORIGIN,), 1797760800, 1797780600)
 
 
 def test_find_stream_reads_the_domain_again():
-    api = FakeScheduledRelayAPI([WINDOW])
+    api = seeded(WINDOW)
+    # the model compares domains exactly; an API that ignores their case answers PULL.example.com with the stream it holds
+    api.inject_fault(kind='result', actions=[LIST], result=list_page([WINDOW]))
     wanted = Stream('PULL.example.com', 'live', 'final', [])
-    assert api_module.find_stream(api.client(), wanted).content() == ((ORIGIN,), 1797760800, 1797780600)
-    assert api_module.find_stream(api.client(), Stream(DOMAIN, 'live', 'other', [])) is None
+    assert api_module.find_stream(api, wanted).content() == ((ORIGIN,), 1797760800, 1797780600)
+    assert api_module.find_stream(api, Stream(DOMAIN, 'live', 'other', [])) is None
     assert [action for action, _body in api.calls] == [LIST, LIST]
 
 
 def test_a_write_answer_with_a_result_that_is_not_an_object_is_odd():
-    api = FakeScheduledRelayAPI()
-    api.fault('CreateRelaySourceV4', kind='result', result=['task-1'])
+    api = seeded()
+    api.inject_fault(kind='result', actions=[CREATE], result=['task-1'])
     with pytest.raises(VolcengineResponseError) as caught:
-        api_module.send_write(api.client(), 'CreateRelaySourceV4', api_module.write_body(Stream(DOMAIN, 'live', 'x', [ORIGIN])))
+        api_module.send_write(api, CREATE, api_module.write_body(Stream(DOMAIN, 'live', 'x', [ORIGIN])))
     assert caught.value.path == 'Result'
-    assert api.stored(DOMAIN, 'live', 'x') is not None  # it was applied: the writer counts it so
+    assert api.scheduled_relay(DOMAIN, 'live', 'x') is not None  # it was applied: the writer counts it so

@@ -14,14 +14,13 @@ from ansible_collections.volcengine.cloud.plugins.module_utils.interrupts import
 from ansible_collections.volcengine.cloud.plugins.module_utils.scheduled_relay import Stream
 from ansible_collections.volcengine.cloud.plugins.module_utils import scheduled_relay_writer as writer
 from ansible_collections.volcengine.cloud.plugins.module_utils.write_outcome import MAX_LOST_ANSWERS
-from ansible_collections.volcengine.cloud.tests.unit.fake_scheduled_relay_api import (
-    CREATE,
-    DELETE,
-    LIST,
-    UPDATE,
-    FakeScheduledRelayAPI,
-    stream_entry,
+from ansible_collections.volcengine.cloud.tests.emulator.api_model import (
+    ACTION_CREATE_V4 as CREATE,
+    ACTION_DELETE_V4 as DELETE,
+    ACTION_LIST_V4 as LIST,
+    ACTION_UPDATE_V4 as UPDATE,
 )
+from ansible_collections.volcengine.cloud.tests.unit.model_client import list_page, model_client, scheduled_state, stream_entry
 
 DOMAIN = 'pull.example.com'
 A, B = 'rtmp://origin-a.example.com/live/final', 'rtmp://origin-b.example.com/live/final'
@@ -33,13 +32,19 @@ def stream(origins=(A,), start=None, end=None, name='final'):
 
 
 def entry_of(declared):
-    return stream_entry(declared.domain, declared.app, declared.stream, declared.origins, declared.start, declared.end)
+    """The entry the emulator's model holds for ``declared``."""
+    return stream_entry(declared.domain, declared.app, declared.stream, declared.origins, declared.start or 0, declared.end or 0)
+
+
+def holding(stored):
+    """The emulator's model holding the Stream ``stored`` (None: nothing), behind a ModelClient."""
+    return model_client(scheduled_state([entry_of(stored)] if stored is not None else []))
 
 
 def applied(stored, declared, api=None, **options):
-    api = api or FakeScheduledRelayAPI([entry_of(stored)] if stored is not None else [])
+    api = api or holding(stored)
     change = writer.StreamChange(stored, declared)
-    change.apply(api.client(options.pop('stop', None)), **options)
+    change.apply(api, **options)
     return change, api
 
 
@@ -66,7 +71,7 @@ def test_a_change_is_exactly_one_write_never_a_delete_and_a_create(stored, decla
     assert [call[0] for call in api.writes()] == [action]
     assert change.may_have_changed() and change.applied_actions() == [change.plan['writes'][0]['done']]
     expected = None if declared is None else entry_of(declared)
-    assert api.stored(DOMAIN, 'live', 'final') == expected
+    assert api.scheduled_relay(DOMAIN, 'live', 'final') == expected
 
 
 @pytest.mark.parametrize('stored, declared', [(None, None), (stream(), stream()),
@@ -92,9 +97,9 @@ def test_the_request_bodies_and_sentences():
 
 @pytest.mark.parametrize('stored, declared', [(None, stream()), (stream(), stream((B,))), (stream(), None)])
 def test_a_lost_answer_of_a_write_that_took_effect_is_settled_by_a_read_as_applied_and_warned(stored, declared):
-    api = FakeScheduledRelayAPI([entry_of(stored)] if stored else [])
+    api = holding(stored)
     action = CREATE if stored is None else DELETE if declared is None else UPDATE
-    api.fault(action, kind='lost_after')
+    api.inject_fault(kind='drop_after', actions=[action])  # applied, then the connection closes without an answer
     warnings = []
     change, api = applied(stored, declared, api, warn=warnings.append)
     assert [call[0] for call in api.calls] == [action, LIST]
@@ -103,42 +108,41 @@ def test_a_lost_answer_of_a_write_that_took_effect_is_settled_by_a_read_as_appli
 
 
 def test_a_lost_answer_of_a_write_that_did_not_take_effect_is_sent_again_after_the_read():
-    api = FakeScheduledRelayAPI()
-    api.fault(CREATE, kind='lost_before')
+    api = holding(None)
+    api.inject_fault(kind='drop', actions=[CREATE])  # no answer, and not applied
     change, api = applied(None, stream(), api)
     assert [call[0] for call in api.calls] == [CREATE, LIST, CREATE]
     assert outcomes(change) == [(CREATE, 'failed', True), (CREATE, 'applied', False)]
     assert change.plan['writes'][1]['follow_up'] is True
-    assert api.stored(DOMAIN, 'live', 'final') == entry_of(stream())
+    assert api.scheduled_relay(DOMAIN, 'live', 'final') == entry_of(stream())
 
 
 def test_a_write_is_planned_again_from_what_the_read_shows():
-    """An update answered ResourceNotFound: the stream was deleted meanwhile, so the read leads to a create."""
-    api = FakeScheduledRelayAPI([entry_of(stream())])
-    api.fault(UPDATE, code='ResourceNotFound', status=404)
-    del api.streams[(DOMAIN, 'live', 'final')]
-    change, api = applied(stream(), stream((B,)), api)
-    assert [call[0] for call in api.calls] == [UPDATE, LIST, CREATE]
-    assert api.stored(DOMAIN, 'live', 'final') == entry_of(stream((B,)))
+    """An update answered ResourceNotFound: the stream was deleted meanwhile (read, the model holds it no more), so the
+    read leads to a create."""
+    change, api = applied(stream(), stream((B,)), holding(None))
+    assert [(entry['action'], entry['error_code']) for entry in api.requests()] == [
+        (UPDATE, 'ResourceNotFound'), (LIST, None), (CREATE, None)]
+    assert api.scheduled_relay(DOMAIN, 'live', 'final') == entry_of(stream((B,)))
 
 
 def test_sending_again_is_bounded():
-    api = FakeScheduledRelayAPI()
-    api.fault(CREATE, kind='lost_before', count=MAX_LOST_ANSWERS)
+    api = holding(None)
+    api.inject_fault(kind='drop', actions=[CREATE], count=MAX_LOST_ANSWERS)
     with pytest.raises(VolcengineError) as caught:
         applied(None, stream(), api)
     assert caught.value.code == 'ConnectionError'
     assert [call[0] for call in api.calls] == [CREATE, LIST] * MAX_LOST_ANSWERS
-    assert api.stored(DOMAIN, 'live', 'final') is None
+    assert api.scheduled_relay(DOMAIN, 'live', 'final') is None
 
 
 def test_an_attempt_still_open_leaves_the_outcome_unknown_and_nothing_more_is_written():
-    api = FakeScheduledRelayAPI([entry_of(stream())])
-    api.fault(UPDATE, kind='lost_before')
-    api.abandoned_attempts_end = False
+    api = holding(stream())
+    api.inject_fault(kind='drop', actions=[UPDATE])
+    api.wait_for_abandoned_attempts = lambda: False  # an abandoned attempt is still open
     change = writer.StreamChange(stream(), stream((B,)))
     with pytest.raises(VolcengineError) as caught:
-        change.apply(api.client())
+        change.apply(api)
     assert [call[0] for call in api.calls] == [UPDATE, LIST]
     assert outcomes(change) == [(UPDATE, 'unknown', True)] and change.may_have_changed()
     context = change.failure_context(caught.value)
@@ -147,30 +151,30 @@ def test_an_attempt_still_open_leaves_the_outcome_unknown_and_nothing_more_is_wr
 
 
 def test_an_attempt_still_open_but_in_effect_counts_as_applied():
-    api = FakeScheduledRelayAPI([entry_of(stream())])
-    api.fault(UPDATE, kind='lost_after')
-    api.abandoned_attempts_end = False
+    api = holding(stream())
+    api.inject_fault(kind='drop_after', actions=[UPDATE])
+    api.wait_for_abandoned_attempts = lambda: False
     change, api = applied(stream(), stream((B,)), api)
     assert outcomes(change) == [(UPDATE, 'applied', True)]
 
 
 def test_a_read_that_fails_while_settling_leaves_the_outcome_unknown_and_raises_the_write_error():
-    api = FakeScheduledRelayAPI()
-    api.fault(CREATE, kind='lost_before')
-    api.fault(LIST, code='RequestForbidden', status=403)
+    api = holding(None)
+    api.inject_fault(kind='drop', actions=[CREATE])
+    api.inject_fault(kind='error', actions=[LIST], code='RequestForbidden', status=403)
     change = writer.StreamChange(None, stream())
     with pytest.raises(VolcengineError) as caught:
-        change.apply(api.client())
+        change.apply(api)
     assert caught.value.action == CREATE and caught.value.code == 'ConnectionError'
     assert outcomes(change) == [(CREATE, 'unknown', False)]
 
 
 def test_a_refusal_is_not_settled_nor_sent_again_and_says_a_rerun_meets_it():
-    api = FakeScheduledRelayAPI()
-    api.fault(CREATE, code='InvalidParam', status=400)
+    api = holding(None)
+    api.inject_fault(kind='error', actions=[CREATE], code='InvalidParam', status=400)
     change = writer.StreamChange(None, stream())
     with pytest.raises(VolcengineError) as caught:
-        change.apply(api.client())
+        change.apply(api)
     assert [call[0] for call in api.calls] == [CREATE]
     assert outcomes(change) == [(CREATE, 'failed', False)] and not change.may_have_changed()
     assert change.failure_context(caught.value) == (
@@ -180,11 +184,11 @@ def test_a_refusal_is_not_settled_nor_sent_again_and_says_a_rerun_meets_it():
 
 
 def test_a_success_whose_result_is_odd_counts_as_applied_and_stops():
-    api = FakeScheduledRelayAPI()
-    api.fault(CREATE, kind='result', result='task-1')
+    api = holding(None)
+    api.inject_fault(kind='result', actions=[CREATE], result='task-1')
     change = writer.StreamChange(None, stream())
     with pytest.raises(VolcengineError) as caught:
-        change.apply(api.client())
+        change.apply(api)
     assert caught.value.code == 'InvalidResponse' and outcomes(change) == [(CREATE, 'applied', False)]
 
 
@@ -194,17 +198,19 @@ def test_an_update_that_removes_the_window_is_followed_by_a_read():
     change, api = applied(stream(start=START, end=END), stream())
     assert change.plan['verify'] is True and change.plan['writes'][0]['read_after'] is True
     assert [call[0] for call in api.calls] == [UPDATE, LIST]
-    assert api.stored(DOMAIN, 'live', 'final') == entry_of(stream())
+    assert api.scheduled_relay(DOMAIN, 'live', 'final') == entry_of(stream())
     # any other update needs no read
     change, api = applied(stream(start=START, end=END), stream((B,), START, END + 60))
     assert change.plan['verify'] is False and [call[0] for call in api.calls] == [UPDATE]
 
 
 def test_an_api_that_keeps_a_window_an_update_does_not_name_fails_the_stream_instead_of_reporting_it_permanent():
-    api = FakeScheduledRelayAPI([entry_of(stream(start=START, end=END))], update_keeps_window=True)
+    api = holding(stream(start=START, end=END))
+    # The model's update makes the stream permanent; an API that keeps the window shows it to the read after the update.
+    api.inject_fault(kind='result', actions=[LIST], result=list_page([entry_of(stream(start=START, end=END))]))
     change = writer.StreamChange(stream(start=START, end=END), stream())
     with pytest.raises(writer.ScheduledRelayStateError) as caught:
-        change.apply(api.client())
+        change.apply(api)
     assert caught.value.code == writer.UNEXPECTED_STATE_CODE and caught.value.action == UPDATE
     assert 'the window 2026-12-20T10:00:00Z to 2026-12-20T15:30:00Z still there' in caught.value.message
     assert [call[0] for call in api.calls] == [UPDATE, LIST]
@@ -219,25 +225,24 @@ def test_an_interrupt_before_the_write_sends_nothing_and_says_so():
     stop = StopFlag()
     stop.set('SIGTERM')
     change = writer.StreamChange(None, stream())
-    api = FakeScheduledRelayAPI()
+    api = holding(None)
     with pytest.raises(Interrupted):
-        change.apply(api.client(), stop=stop)
+        change.apply(api, stop=stop)
     assert api.calls == [] and change.writes_sent == 0 and outcomes(change) == [(CREATE, 'planned', False)]
 
 
 def test_an_interrupt_between_a_lost_answer_and_sending_again_stops_the_second_write():
     stop = StopFlag()
-    api = FakeScheduledRelayAPI()
-    api.fault(CREATE, kind='lost_before')
-    client = api.client()
-    original = client.wait_for_abandoned_attempts
+    api = holding(None)
+    api.inject_fault(kind='drop', actions=[CREATE])
+    original = api.wait_for_abandoned_attempts
 
     def wait_then_stop():
         stop.set('SIGINT')
         return original()
-    client.wait_for_abandoned_attempts = wait_then_stop
+    api.wait_for_abandoned_attempts = wait_then_stop
     change = writer.StreamChange(None, stream())
     with pytest.raises(Interrupted):
-        change.apply(client, stop=stop)
+        change.apply(api, stop=stop)
     assert [call[0] for call in api.calls] == [CREATE, LIST] and change.writes_sent == 1
     assert 'Running the task again is safe' in change.failure_context(Interrupted('stopped', code='Interrupted'))

@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, volcengine.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """volc_live_scheduled_relay_sources against the emulator's model of the V4 actions (tests/emulator/api_model.py), in
-process, with a client per worker thread as in production (test_volc_live_relay_sources.API): the model is the oracle
+process, with a client per worker thread as in production (model_client.ModelAPI): the model is the oracle
 written from the API documentation, so these tests check that what the module sends is what the API takes, under each
 of the emulator's settings for what the documentation leaves open (how a permanent stream is listed, whether a stream
 whose window ended is listed, whether an app may hold both kinds of relay)."""
@@ -24,9 +24,8 @@ from ansible_collections.volcengine.cloud.tests.emulator.api_model import (
     RELAY_SOURCE_CONFLICT,
     V4_STATE_KEY,
 )
-from ansible_collections.volcengine.cloud.tests.unit.model_client import app_config
+from ansible_collections.volcengine.cloud.tests.unit.model_client import ModelAPI, app_config
 from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.test_volc_live_relay_source import group
-from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.test_volc_live_relay_sources import API
 
 DOMAIN = 'pull.example.com'
 A, B = 'rtmp://origin-a.example.com/live/final', 'srt://origin-b.example.com:9000?streamid=final'
@@ -49,7 +48,7 @@ def entry(stream, origins=(A,), domain=DOMAIN, app='live', **window):
 
 def emulator(*streams, **settings):
     """The in-process API holding the V4 ``streams`` (and V3 ``settings.pop('v3')``), with the emulator ``settings``."""
-    api = API({'RelaySourceConfigList': settings.pop('v3', []), V4_STATE_KEY: list(streams)})
+    api = ModelAPI({'RelaySourceConfigList': settings.pop('v3', []), V4_STATE_KEY: list(streams)})
     if settings:
         api.view.settings(**settings)
     return api
