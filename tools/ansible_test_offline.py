@@ -3,7 +3,7 @@
 
 Run it with the Python of the virtual environment that holds the ansible-core to test with:
 
-    .venv-2.16/bin/python tools/ansible_test_offline.py --chdir build/ansible_collections/volcengine/cloud \\
+    .nox/sanity-2-16/bin/python tools/ansible_test_offline.py --chdir build/sanity-2.16/ansible_collections/volcengine/cloud \\
         sanity --local
 
 Two things stand between ansible-test and an offline machine:
@@ -93,8 +93,11 @@ def write_bootstrap_stand_in(path):
     if os.path.exists(path):
         return False
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as stand_in:
+    # written whole, then renamed: another ansible-test starting at the same moment never runs half a file
+    partial = "%s.%d.partial" % (path, os.getpid())
+    with open(partial, "w", encoding="utf-8") as stand_in:
         stand_in.write(BOOTSTRAP_STAND_IN)
+    os.replace(partial, path)
     print("ansible_test_offline: wrote pip bootstrap stand-in %s" % path, flush=True)
     return True
 

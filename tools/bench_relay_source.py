@@ -5,8 +5,9 @@ Measures, in one run on this controller:
   1. API calls per case of tools/calls_per_change.py (CASES: no change, create, change in place, add, remove,
      rename, reorders, replace all, deletes), through ansible-playbook under each update behaviour of
      UpdateRelaySourceV3 the emulator offers (api_model.UPDATE_MODES: replace, merge, merge_first, merge_last),
-     each from its own seeded state; they must equal calls_per_change.table(), the same count made in-process
-     (the table of the module notes and the user guide), or the bench stops with exit status 1 and the difference;
+     one playbook per behaviour, each case on an app of its own seeded with its start state; they must equal
+     calls_per_change.table(), the same count made in-process (the table of the module notes and the user guide),
+     or the bench stops with exit status 1 and the difference;
   2. per-task overhead: N no-op relay-source task runs next to N ansible.builtin.ping runs;
   3. module start-up cost: CPU seconds of one module process (relay no-op next to ping), and what the
      imports cost;
@@ -18,7 +19,7 @@ Measures, in one run on this controller:
   6. the same 100 apps sent by 20 plain processes through the collection's client, without Ansible, to show
      what the client and its limiter achieve when the controller is not the bottleneck.
 
-Usage: .venv/bin/python tools/bench_relay_source.py [--runs N] [--apps N] [--forks N] [--report FILE] [--json FILE]
+Usage (in the nox session bench, or its venv .nox/bench): python tools/bench_relay_source.py [--runs N] [--apps N] [--forks N] [--report FILE] [--json FILE]
 (`make bench` runs it). Nothing leaves 127.0.0.1. The emulator harness and the playbook builders are the integration
 tests' own (tests/emulator/harness.py, tests/e2e/scenarios.py), imported from the assembled collection.
 """
@@ -147,23 +148,46 @@ def request_text(entry):
     return short
 
 
+def case_app(index):
+    return 'case%d' % index
+
+
+def task_statuses(output):
+    """{task name: 'ok' | 'changed' | 'failed'} from ansible-playbook's default output of a play on one host."""
+    statuses, task = {}, None
+    for line in output.splitlines():
+        if line.startswith('TASK ['):
+            task = line[len('TASK ['):line.index(']')]
+        elif task and line.startswith(('ok: [', 'changed: [', 'fatal: [')):
+            statuses[task] = {'ok': 'ok', 'changed': 'changed', 'fatal': 'failed'}[line.split(':', 1)[0]]
+            task = None
+    return statuses
+
+
 def measure_api_calls(emulator, workdir):
-    """The API calls of each case of calls_per_change.CASES under each update behaviour, through ansible-playbook,
-    each from its own seeded state (the groups calls_per_change.letters(start) gives)."""
-    rows = []
-    for name, start, arguments in calls_per_change.CASES:
-        row = {'scenario': name, 'start': start}
-        task = scenarios.relay_task(**arguments)
-        for behaviour in behaviours():
-            emulator.settings(update_mode=behaviour)
-            emulator.set_state([scenarios.api_config('live', calls_per_change.letters(start))] if start else [])
-            emulator.clear_requests()
-            _elapsed, completed = run_playbook(write_playbook(workdir, 'calls', [task]), emulator, workdir)
-            log = emulator.requests()
-            row[behaviour] = {'calls': len(log), 'actions': ', '.join(entry['action'] for entry in log),
-                              'requests': '; '.join(request_text(entry) for entry in log),
-                              'changed': recap_count(completed, 'changed'), 'failed': recap_count(completed, 'failed')}
-        rows.append(row)
+    """The API calls of each case of calls_per_change.CASES under each update behaviour, through ansible-playbook:
+    for each behaviour one playbook, a task per case on an app of its own (case0, case1, ...) seeded with the groups
+    calls_per_change.letters(start) gives; the emulator's log is split by app."""
+    rows = [{'scenario': name, 'start': start} for name, start, _arguments in calls_per_change.CASES]
+    tasks = [scenarios.relay_task(name=case_app(index), ignore_errors=True, **dict(arguments, app=case_app(index)))
+             for index, (_name, _start, arguments) in enumerate(calls_per_change.CASES)]
+    seeded = [scenarios.api_config(case_app(index), calls_per_change.letters(start))
+              for index, (_name, start, _arguments) in enumerate(calls_per_change.CASES) if start]
+    for behaviour in behaviours():
+        emulator.settings(update_mode=behaviour)
+        emulator.set_state(seeded)
+        emulator.clear_requests()
+        _elapsed, completed = run_playbook(write_playbook(workdir, 'calls', tasks), emulator, workdir)
+        log, statuses = emulator.requests(), task_statuses(completed.stdout)
+        for index, row in enumerate(rows):
+            calls = [entry for entry in log if (entry.get('body') or {}).get('App') == case_app(index)]
+            status = statuses.get(case_app(index))
+            row[behaviour] = {'calls': len(calls), 'actions': ', '.join(entry['action'] for entry in calls),
+                              'requests': '; '.join(request_text(entry) for entry in calls),
+                              'changed': int(status == 'changed'), 'failed': int(status != 'changed' and status != 'ok')}
+        if len(log) != sum(row[behaviour]['calls'] for row in rows):
+            raise RuntimeError('requests of no case in the log: %s' % [entry for entry in log if not any(
+                (entry.get('body') or {}).get('App') == case_app(index) for index in range(len(rows)))])
     emulator.settings(update_mode='replace')
     return rows
 
@@ -394,10 +418,10 @@ def render_report(calls, overhead, startup, throughput, controller_floor):
              'Controller: %s, Python %s, %d cores. Emulator on 127.0.0.1, on the same cores.' % (
                  sys.platform, sys.version.split()[0], cores), '',
              '## API calls per case', '',
-             'The cases of `tools/calls_per_change.py`, each run through ansible-playbook from its own seeded state '
+             'The cases of `tools/calls_per_change.py`, each run through ansible-playbook on an app of its own seeded with its start state '
              'under each update behaviour of UpdateRelaySourceV3 the emulator offers (`--update-mode %s`). The calls, '
              'the first read included, equal what `tools/calls_per_change.py` computes in-process for the module notes '
-             'and the user guide (the bench stops otherwise). Changed: the play recap\'s `changed` count, the same '
+             'and the user guide (the bench stops otherwise). Changed: whether the task of the case reported changed (1) or ok (0), the same '
              'under every behaviour.' % '|'.join(calls_per_change.BEHAVIOURS), '',
              '| case | app holds first | %s | changed |' % ' | '.join('calls: %s' % behaviour for behaviour in calls_per_change.BEHAVIOURS),
              '|---|---|%s---|' % ('---|' * len(calls_per_change.BEHAVIOURS))]
@@ -501,8 +525,8 @@ def summary(calls, overhead, startup, throughput, controller_floor, apps, forks)
             'bound by the controller, which starts a module process per task, not by the API; at the lower API limit '
             'it is bound by the API, less the few seconds every run needs to start its module processes. More cores '
             'or more apps per run bring it closer to the ceiling.',
-            'API calls: each case of `tools/calls_per_change.py` run through `ansible-playbook` from its own seeded '
-            'state, under the update behaviours of UpdateRelaySourceV3 the emulator offers (replace: the group list '
+            'API calls: each case of `tools/calls_per_change.py` run through `ansible-playbook` on an app of its own '
+            'seeded with its start state, under the update behaviours of UpdateRelaySourceV3 the emulator offers (replace: the group list '
             'becomes the one sent; merge: an upsert that changes a sent group where it stands and appends new ones; '
             'merge_first / merge_last: an upsert that puts the sent groups first / last), the first read included. '
             'They equal the table in the module notes and the user guide, which `tools/calls_per_change.py` computes '

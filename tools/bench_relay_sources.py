@@ -10,7 +10,7 @@ Measures, in one run, side by side:
      request in the emulator's log (goal: at least 90 %), and the failed tasks (goal: 0);
   3. the same 100 apps through the single-app module in a loop, which is what users did before.
 
-Usage: .venv/bin/python tools/bench_relay_sources.py [--apps N] [--latency S] [--repeats N] [--json FILE]
+Usage (in the nox session bench, or its venv .nox/bench): python tools/bench_relay_sources.py [--apps N] [--latency S] [--repeats N] [--json FILE]
 (`make bench` runs it). Nothing leaves 127.0.0.1. Playbook runs, the emulator harness and the scenario builders are
 those of tools/bench_relay_source.py and of the integration tests.
 """

@@ -4,7 +4,7 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Time N signings of a typical UpdateRelaySourceV3 request: our signer vs the official SDK's SignerV4.sign_only.
 
-Usage: .venv/bin/python tools/bench_signing.py [-n 20000] [--json FILE]
+Usage (in the nox session bench, or its venv .nox/bench): python tools/bench_signing.py [-n 20000] [--json FILE]
 (imports the collection from build/ — run tools/assemble_collection.py first; the SDK is a test-only dependency;
 --json also writes the figures and their row of docs/performance.md, see tools/performance_page.py)
 """

@@ -14,26 +14,27 @@ make's PYTHON); then the newest python3.X on PATH or under pyenv. To change the 
 remove it first.
 
 Which ansible-core: the newest release that Python accepts (2.17 on 3.10; 2.18 and 2.19 need 3.11; 2.20 and 2.21
-need 3.12), at the version the collection's tests pin for that release (tools/requirements-test.txt and
-tools/requirements-sanity-<release>.txt), so the demo runs a release the tests cover.
+need 3.12), at the version the collection's tests pin for that release (``ANSIBLE_CORES`` in noxfile.py), so the
+demo runs a release the tests cover. The venv is updated in place when the requirements change (a stamp file
+inside it records them), never deleted.
 
 Standard library only, Python 3.6 or later: it runs before any environment exists.
 """
 
+import ast
 import glob
+import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TOOLS = os.path.join(REPO_ROOT, "tools")
-DEMO_VENV = ".venv-demo"
-DEMO_REQUIREMENTS = os.path.join("tools", "requirements-demo.txt")
-# written for tools/ensure_venv.sh, whose stamp then covers the ansible-core pin too
-COMBINED_REQUIREMENTS = os.path.join("build", "demo", "requirements.txt")
+DEMO_VENV = os.path.join(REPO_ROOT, ".venv-demo")
+DEMO_REQUIREMENTS = os.path.join(REPO_ROOT, "tools", "requirements-demo.txt")
+NOXFILE = os.path.join(REPO_ROOT, "noxfile.py")
+STAMP = os.path.join(DEMO_VENV, ".requirements-stamp")
 
 # controller Python (major, minor) -> the newest ansible-core release that accepts it
 NEWEST_CORE_FOR_PYTHON = {
@@ -43,7 +44,6 @@ NEWEST_CORE_FOR_PYTHON = {
     (3, 13): "2.21",
     (3, 14): "2.21",
 }
-CORE_PIN = re.compile(r"^ansible-core==(\d+\.\d+)\.\d+\S*$", re.MULTILINE)
 PROBE = "import json, sys, venv, ensurepip; print(json.dumps([sys.version_info[0], sys.version_info[1], sys.version.split()[0]]))"
 
 
@@ -52,13 +52,14 @@ class DemoEnvironmentError(Exception):
 
 
 def tested_core_pins():
-    """{'2.19': 'ansible-core==2.19.14', ...}: the ansible-core version each tested release is pinned at."""
-    pins = {}
-    for path in sorted(glob.glob(os.path.join(TOOLS, "requirements-*.txt"))):
-        with open(path) as requirements:
-            for match in CORE_PIN.finditer(requirements.read()):
-                pins.setdefault(match.group(1), match.group(0))
-    return pins
+    """{'2.19': 'ansible-core==2.19.14', ...}: the requirement each tested release is pinned at, read from the
+    ``ANSIBLE_CORES`` table of noxfile.py (which imports nox, so it is parsed, not imported)."""
+    with open(NOXFILE) as noxfile:
+        tree = ast.parse(noxfile.read(), NOXFILE)
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [getattr(target, "id", None) for target in node.targets] == ["ANSIBLE_CORES"]:
+            return {core: requirement for core, (_python, requirement) in ast.literal_eval(node.value).items()}
+    raise DemoEnvironmentError("noxfile.py has no ANSIBLE_CORES table")
 
 
 def probe(python):
@@ -76,7 +77,7 @@ def probe(python):
 
 def candidates():
     """Pythons to consider, in the order of preference of the module docstring."""
-    found = [os.environ.get("DEMO_PYTHON"), os.path.join(REPO_ROOT, DEMO_VENV, "bin", "python"), sys.executable]
+    found = [os.environ.get("DEMO_PYTHON"), os.path.join(DEMO_VENV, "bin", "python"), sys.executable]
     newest_first = sorted(NEWEST_CORE_FOR_PYTHON, reverse=True)
     found += [shutil.which("python%d.%d" % version) for version in newest_first]
     pyenv_root = os.environ.get("PYENV_ROOT") or os.path.expanduser("~/.pyenv")
@@ -101,13 +102,30 @@ def choose_python():
             ", ".join(refused) or "none"))
 
 
-def write_requirements(core_pin):
-    path = os.path.join(REPO_ROOT, COMBINED_REQUIREMENTS)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(os.path.join(REPO_ROOT, DEMO_REQUIREMENTS)) as demo_requirements:
-        content = "%s\n%s" % (core_pin, demo_requirements.read())
-    with open(path, "w") as requirements:
-        requirements.write(content)
+def ensure_venv(python, requirements):
+    """Create .venv-demo with ``python`` unless it exists, and install ``requirements`` unless its stamp says they
+    are installed already; return pip's exit code."""
+    wanted = hashlib.sha256("\n".join(requirements).encode()).hexdigest()
+    if os.path.exists(STAMP):
+        with open(STAMP) as stamp:
+            if stamp.read().strip() == wanted:
+                return 0
+    venv_python = os.path.join(DEMO_VENV, "bin", "python")
+    if not os.path.exists(venv_python):
+        print("demo_environment: creating %s" % os.path.relpath(DEMO_VENV), flush=True)
+        subprocess.run([python, "-m", "venv", DEMO_VENV], check=True)
+    print("demo_environment: installing %s" % ", ".join(requirements), flush=True)
+    completed = subprocess.run([venv_python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+                               + requirements, check=False)
+    if completed.returncode == 0:
+        with open(STAMP, "w") as stamp:
+            stamp.write(wanted + "\n")
+    return completed.returncode
+
+
+def demo_requirements():
+    with open(DEMO_REQUIREMENTS) as requirements:
+        return [line.strip() for line in requirements if line.strip() and not line.startswith("#")]
 
 
 def main():
@@ -116,16 +134,13 @@ def main():
         core = NEWEST_CORE_FOR_PYTHON[version]
         pins = tested_core_pins()
         if core not in pins:
-            raise DemoEnvironmentError("no tools/requirements-*.txt pins ansible-core %s" % core)
+            raise DemoEnvironmentError("ANSIBLE_CORES of noxfile.py has no ansible-core %s" % core)
     except DemoEnvironmentError as error:
         print("demo_environment: %s" % error, file=sys.stderr)
         return 1
-    write_requirements(pins[core])
-    print("demo environment %s: Python %s (%s), %s" % (DEMO_VENV, full_version, python, pins[core]), flush=True)
-    environment = dict(os.environ, ENSURE_VENV_PYTHON=python)
-    completed = subprocess.run(["bash", os.path.join("tools", "ensure_venv.sh"), DEMO_VENV, "%d.%d" % version,
-                                COMBINED_REQUIREMENTS], cwd=REPO_ROOT, env=environment, check=False)
-    return completed.returncode
+    print("demo environment %s: Python %s (%s), %s" % (os.path.relpath(DEMO_VENV), full_version, python, pins[core]),
+          flush=True)
+    return ensure_venv(python, [pins[core]] + demo_requirements())
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ The SDK (`pip install volcengine`) is a test-only oracle: `SignerV4.sign_only(Si
 with a fixed date. Each vector stores its inputs and the SDK's outputs; the unit tests check our signer against
 the stored outputs AND recompute them with the SDK, so the file cannot drift from the reference.
 
-Usage: .venv/bin/python tools/generate_signing_vectors.py [--check]
+Usage (with the units session venv): .nox/units/bin/python tools/generate_signing_vectors.py [--check]
 """
 from __future__ import absolute_import, division, print_function
 

@@ -1,25 +1,28 @@
 #!/usr/bin/env python
 """Run the ansible-test integration targets (tests/integration/targets/) against the emulator or the real cloud.
 
-    .venv/bin/python tools/run_integration_targets.py                     # the emulator (stage integration-targets)
-    .venv/bin/python tools/run_integration_targets.py --config FILE       # the endpoint and credentials in FILE
-    .venv/bin/python tools/run_integration_targets.py volc_live_relay_sources   # one target
-    .venv/bin/python tools/run_integration_targets.py --collection DIR   # an installed copy instead of build/
+    python tools/run_integration_targets.py                     # the emulator (nox session integration)
+    python tools/run_integration_targets.py --config FILE       # the endpoint and credentials in FILE
+    python tools/run_integration_targets.py volc_live_relay_sources   # one target
+    python tools/run_integration_targets.py --collection DIR   # an installed copy instead of build/
 
 Without --config, for each update mode the real API might have (replace, then merge) it starts the emulator
-(tests/emulator/harness.py) at the API's 10 requests/second, seeded with an app that is not the targets' own,
-writes tests/integration/integration_config.yml into the assembled copy with the emulator's URL and demo key,
-runs `ansible-test integration --local` there through tools/ansible_test_offline.py, and then checks the
-emulator: every write named an app of a test run (the test prefix, a six-character run id, "-") in the test
-vhost, and the targets left the state exactly as they found it (their cleanup removed everything they created).
+(tests/emulator/harness.py) at the API's 10 requests/second, seeded with an app and a fixed-trigger stream that are
+not the targets' own, writes tests/integration/integration_config.yml into the assembled copy with the emulator's URL
+and demo key, runs `ansible-test integration --local` there through tools/ansible_test_offline.py, and then checks
+the emulator: every write named an app of a test run (the test prefix, a six-character run id, "-") in the test
+vhost (a fixed-trigger write: in the test vhost as its Domain), and the targets left the state exactly as they found
+it (their cleanup removed everything they created).  The merge pass also takes the other answer to each of the
+unconfirmed points of the fixed-trigger API (EMULATOR_PASSES): permanent streams listed without times, ended windows
+left out of the list, and one app refused both kinds of relay source.
 With --config it copies FILE into the assembled copy instead (docs/testing.md) and runs the targets once.  Either
 way the configuration (it holds credentials) is created readable by its owner only, mode 0600 from the start, and
 removed afterwards.  --collection runs the targets of another copy of the collection (an installed one: the artifact
 test does) instead of assembling build/.
 
 It fails loudly, never skips: a module without a target, a target ansible-test did not run, or a run that
-found no targets is a failure.  Run it with the Python of .venv (ansible-core, the emulator's SDK) and
-PYTHONPATH=build, as `tools/run_stages.py integration-targets` does.
+found no targets is a failure.  Run it with the Python of the nox session
+`integration` (ansible-core, the emulator's SDK) and PYTHONPATH=<the build root of the copy>, as that session does.
 """
 
 from __future__ import annotations
@@ -42,6 +45,12 @@ BUILD_ROOT = os.path.join(REPO_ROOT, "build")
 CONFIG_PATH = os.path.join("tests", "integration", "integration_config.yml")
 TARGETS_PATH = os.path.join("tests", "integration", "targets")
 UPDATE_MODES = ("replace", "merge")
+# The emulator's settings of each pass: an update mode of UpdateRelaySourceV3, and the answers to the unconfirmed points
+# of the fixed-trigger (V4) API, the defaults first and then the other answers (tests/emulator/api_model.py)
+EMULATOR_PASSES = (
+    ("replace", {}),
+    ("merge", {"v4_permanent_times": "absent", "v4_ended": "hide", "v3_v4_same_app": "refused"}),
+)
 EMULATOR_RATE_LIMIT = 10  # the real API's requests per second per account
 
 TEST_VHOST = "ansible-test.example.com"
@@ -53,6 +62,8 @@ TEST_RUN_APP = re.compile(re.escape(TEST_APP_PREFIX) + r"[a-z0-9]{6}-")
 # leave alone.
 SEED_SERVER = {"RelaySourceDomain": "origin.example.org", "RelaySourceProtocol": "rtmp", "RelaySourceParams": {}}
 SEED_STATE = [{"Vhost": "push.example.com", "App": "live", "GroupDetails": [{"Group": "primary", "Servers": [SEED_SERVER]}]}]
+SEED_SCHEDULED = [{"Domain": "pull.example.com", "App": "live", "Stream": "final", "SrcAddrS": ["rtmp://origin.example.org/live/final"],
+                   "StartTime": 0, "EndTime": 0}]
 
 
 def module_names(collection):
@@ -123,15 +134,18 @@ def run_checked(collection, targets):
 
 
 def emulator_problems(emulator, seeded):
-    """What the targets did to the emulator that they must not: writes outside their scope, leftovers."""
+    """What the targets did to the emulator that they must not: writes outside their scope, leftovers. ``seeded``:
+    the emulator's state document before the targets ran."""
     problems = []
     for request in emulator.write_requests():
         body = request["body"] if isinstance(request["body"], dict) else {}
-        if body.get("Vhost") != TEST_VHOST or not TEST_RUN_APP.match(str(body.get("App", ""))):
+        domain = body.get("Domain") if request["action"].endswith("RelaySourceV4") else body.get("Vhost")
+        if domain != TEST_VHOST or not TEST_RUN_APP.match(str(body.get("App", ""))):
             problems.append("a write outside the test scope: %s %s" % (request["action"], body))
-    left = emulator.state()["RelaySourceConfigList"]
-    if left != seeded:
-        problems.append("the state after the targets is not the state before them: %s" % left)
+    left = emulator.state()
+    for kind in sorted(seeded):
+        if left.get(kind) != seeded[kind]:
+            problems.append("the %s after the targets is not the one before them: %s" % (kind, left.get(kind)))
     return problems
 
 
@@ -139,12 +153,12 @@ def run_against_emulator(collection, targets):
     from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator  # pylint: disable=import-error
 
     problems = []
-    for update_mode in UPDATE_MODES:
-        print("==== the targets against the emulator (update mode %s, %d requests/second)"
-              % (update_mode, EMULATOR_RATE_LIMIT), flush=True)
-        with Emulator(update_mode=update_mode, rate_limit=EMULATOR_RATE_LIMIT) as emulator:
-            emulator.set_state(SEED_STATE)
-            seeded = emulator.state()["RelaySourceConfigList"]
+    for update_mode, settings in EMULATOR_PASSES:
+        print("==== the targets against the emulator (update mode %s, %d requests/second%s)"
+              % (update_mode, EMULATOR_RATE_LIMIT, "".join(", %s %s" % item for item in sorted(settings.items()))), flush=True)
+        with Emulator(update_mode=update_mode, rate_limit=EMULATOR_RATE_LIMIT, settings=settings) as emulator:
+            emulator.set_state(SEED_STATE, scheduled_relays=SEED_SCHEDULED)
+            seeded = emulator.state()
             write_config(collection, emulator_config(emulator))
             mode_problems = run_checked(collection, targets)
             mode_problems += emulator_problems(emulator, seeded)

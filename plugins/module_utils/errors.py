@@ -100,6 +100,47 @@ ERROR_REFERENCE = (
          'Internal service timeout (retried).',
          _TRANSIENT),
     )),
+    # The codes the Create/Update/Delete/ListRelaySourceV4 documentation lists (the fixed-trigger relay). Their advice is
+    # given for errors of those actions only (ACTION_SCOPED_SECTIONS): the same code of another action gets its own.
+    ('scheduled', (
+        ('CommonErr', '200',
+         'Unclassified error (arrives with HTTP 200). A read is retried; a write is settled by a read of its domain and '
+         'sent again only when that read shows it not in effect.',
+         'Unclassified server error: run the task again, and if it keeps failing contact Volcengine support with the '
+         'RequestId.'),
+        ('InvalidParam', '400',
+         'A parameter is invalid. The emulator also answers it to a `CreateRelaySourceV4` of a stream that already has a '
+         'configuration (unconfirmed for the API).',
+         'A parameter was refused: check the domain, app and stream names, the origins (1 to 10 full URLs: rtmp, http or '
+         'https for FLV and HLS, srt) and the window (end after start, at most 7 days, not past). A create is also '
+         'refused when the stream already has a fixed-trigger configuration: one made meanwhile (run the task again: it '
+         'reads first), or one whose window has ended if the API leaves those out of its list (delete it in the console '
+         'or use another stream name); and possibly when its app holds a play-triggered (V3) relay source, which may not '
+         'share an app with a fixed-trigger one: look with volc_live_relay_source_info.'),
+        ('InvalidParam.BindError', '400',
+         'A parameter has the wrong type.',
+         'A parameter failed validation (wrong type). The module sends strings, an array of origin URLs and whole Unix '
+         'seconds, so this is probably a bug in the volcengine.cloud collection: please report it with the RequestId.'),
+        ('InvalidParam.OutOfRange', '400',
+         'A value is out of range (listed for `DeleteRelaySourceV4`).',
+         'A value is out of the range the API accepts: check the domain, app and stream names and the window (at most 7 '
+         'days, not past); if they are right, report it to the collection with the RequestId.'),
+        ('RequestForbidden', '403',
+         'The account has no such resource (domain, app, stream or configuration).',
+         'The account has no such resource: check that the domain exists in this Volcengine account and region (the API '
+         'documentation disagrees whether it is the pull or the push domain; the module sends the one you give). It '
+         'may also mean that the app holds a play-triggered (V3) relay source, which may not share an app with a '
+         'fixed-trigger one: look with volc_live_relay_source_info.'),
+        ('RequestForbidden.AccountIDNotAllow', '403',
+         'This account may not access the resource.',
+         'This account may not access the resource: check that the domain belongs to the account of the access key.'),
+        ('ResourceNotFound', '404',
+         'No such configuration: the emulator answers it to an `UpdateRelaySourceV4` or `DeleteRelaySourceV4` of a '
+         'stream without one (unconfirmed for the API). On `ListRelaySourceV4` the module reads it as "nothing '
+         'configured"; a write answered with it is settled by a read, as a lost answer is.',
+         'The stream has no fixed-trigger configuration (something else deleted it meanwhile, or the API removed it '
+         'when its window ended): run the task again; it reads first and makes only the changes still needed.'),
+    )),
     # Common (gateway) codes: signature, credentials, permissions, routing, throttling.
     ('gateway', (
         ('MissingParameter', '400',
@@ -249,7 +290,7 @@ ERROR_REFERENCE = (
          'above), so the task stopped there and wrote nothing after that answer: check that the endpoint option and '
          'any proxy lead to the Volcengine OpenAPI, and if they do, report it to the collection with the RequestId.'),
     )),
-    # Set by the relay-source writer (relay_source_writer.py), interrupts.py (SIGINT, SIGTERM) and
+    # Set by the relay-source writers (relay_source_writer.py, scheduled_relay_writer.py), interrupts.py (SIGINT, SIGTERM) and
     # worker_pool.internal_error (an exception that is not the collection's own); never by the API.
     ('module', (
         ('UnexpectedRelaySourceState', '-',
@@ -270,17 +311,33 @@ ERROR_REFERENCE = (
          'was applied, not applied or unknown.',
          'The run was stopped by a signal (Ctrl-C, or a cancelled job) before this write was sent; no write was sent '
          'after the signal arrived.'),
+        ('UnexpectedScheduledRelayState', '-',
+         'A read after an `UpdateRelaySourceV4` that makes a stream permanent (sent without `StartTime` and `EndTime`, '
+         'as a create of a permanent stream is) does not show the stream as declared: the API kept the window, or '
+         'something else changed the stream.',
+         'A read after the update did not show the stream as declared, and no further write was made. If its window is '
+         'still there, the API keeps a window that an update does not name: to make the stream permanent, delete it '
+         '(state=deleted) and create it again, which stops its pull in between, and report it to the collection; '
+         'otherwise find what else manages the stream.'),
         ('ModuleInternalError', '-',
-         "An exception that is not the collection's own stopped the work on one app of `volc_live_relay_sources`; "
-         'the other apps went on.',
+         "An exception that is not the collection's own stopped the work on one app of `volc_live_relay_sources` or "
+         'one stream of `volc_live_scheduled_relay_sources`; the other apps or streams went on.',
          'An unexpected error stopped the work on this item (the others went on): this is a bug in the '
          'volcengine.cloud collection; please report it with the task and the RequestIds.'),
     )),
 
 )
 
-# code -> the sentence that says what to do about it (advice_for).
-ERROR_ADVICE = {code: advice for _section, records in ERROR_REFERENCE for code, _http, _meaning, advice in records}
+# The sections whose advice is given for errors of these actions only (a code there may have other advice elsewhere).
+ACTION_SCOPED_SECTIONS = {
+    'scheduled': ('CreateRelaySourceV4', 'UpdateRelaySourceV4', 'DeleteRelaySourceV4', 'ListRelaySourceV4'),
+}
+# code -> the sentence that says what to do about it (advice_for), from the sections for any action.
+ERROR_ADVICE = {code: advice for section, records in ERROR_REFERENCE if section not in ACTION_SCOPED_SECTIONS
+                for code, _http, _meaning, advice in records}
+# (action, code) -> the sentence, from the sections for some actions only.
+ACTION_ADVICE = {(action, code): advice for section, records in ERROR_REFERENCE if section in ACTION_SCOPED_SECTIONS
+                 for action in ACTION_SCOPED_SECTIONS[section] for code, _http, _meaning, advice in records}
 
 # Codes that mean "slow down": always retried with backoff, whatever the HTTP status.
 THROTTLING_CODES = frozenset((
@@ -310,8 +367,15 @@ GENERIC_ADVICE = 'See the API message above; check the task parameters and crede
                  'support with the RequestId if it persists.'
 
 
-def advice_for(code):
-    """The sentence that says what to do about ``code``; a generic sentence for unknown codes."""
+def advice_for(code, action=None):
+    """The sentence that says what to do about ``code`` (of an error of ``action``, when known); a generic sentence
+    for unknown codes. For an action of ACTION_SCOPED_SECTIONS, a code its table lacks gets the advice of the code it
+    refines, if the table has that (``InvalidParam.Something`` that of ``InvalidParam``): those actions' documentation
+    lists few codes, and the refusals it does not list still need the advice of their kind."""
+    if (action, code) in ACTION_ADVICE:
+        return ACTION_ADVICE[(action, code)]
+    if isinstance(code, str) and '.' in code and (action, code.split('.', 1)[0]) in ACTION_ADVICE:
+        return ACTION_ADVICE[(action, code.split('.', 1)[0])]
     if code in ERROR_ADVICE:
         return ERROR_ADVICE[code]
     return GENERIC_ADVICE
@@ -395,7 +459,7 @@ class VolcengineError(Exception):
 
     @property
     def advice(self):
-        return advice_for(self.advice_key or self.code)
+        return advice_for(self.advice_key or self.code, self.action)
 
     def summary(self):
         """'<Action> failed: <Code>: <message> (HTTP <status>, RequestId <id>)' with unknown parts omitted."""

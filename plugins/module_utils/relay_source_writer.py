@@ -19,20 +19,13 @@ update behaviour (relay_source_plan.py says which).  What it guarantees:
 * at most ``relay_source_plan.plan_write_bound`` writes, then ``RelaySourceNotConverged``.
 
 Every planned write is recorded in ``plan['writes']`` with its own sentence and outcome, so what is reported never
-depends on lists staying aligned; ``progress_message`` turns them into the text of a failure.
+depends on lists staying aligned; ``progress_message`` turns them into the text of a failure (write_outcome.py holds
+what every writer of the collection shares: the outcomes, when an answer may be lost, the sentences).
 """
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.volcengine.cloud.plugins.module_utils.errors import (
-    THROTTLING_CODES,
-    TLS_VERIFICATION_FAILED,
-    VolcengineAPIError,
-    VolcengineError,
-    VolcengineResponseError,
-    VolcengineTransportError,
-)
-from ansible_collections.volcengine.cloud.plugins.module_utils.interrupts import Interrupted
+from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError, VolcengineResponseError
 from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source import group_names, normalize_groups
 from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_api import (
     ACTION_DELETE,
@@ -53,17 +46,19 @@ from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_plan
     keeps_origins,
     plan_write_bound,
 )
-
-OUTCOME_PLANNED = 'planned'    # not made (check mode, or not reached because the run stopped earlier)
-OUTCOME_APPLIED = 'applied'    # answered with success, or its answer was lost and a fresh read shows it in effect
-OUTCOME_FAILED = 'failed'      # refused by the API, or its answer was lost and a fresh read shows it not in effect
-OUTCOME_UNKNOWN = 'unknown'    # its answer was lost and no read could settle it
+from ansible_collections.volcengine.cloud.plugins.module_utils import write_outcome
+from ansible_collections.volcengine.cloud.plugins.module_utils.write_outcome import (
+    MAX_LOST_ANSWERS,
+    OUTCOME_APPLIED,
+    OUTCOME_FAILED,
+    OUTCOME_PLANNED,
+    OUTCOME_UNKNOWN,
+    answer_may_be_lost,
+)
 
 BEHAVIOUR_UNKNOWN = 'unknown'
 UNEXPECTED_STATE_CODE = 'UnexpectedRelaySourceState'
 NOT_CONVERGED_CODE = 'RelaySourceNotConverged'
-# Lost answers one app's run settles by reading before it gives up.
-MAX_LOST_ANSWERS = 3
 
 PROTOCOL_CHANGE_HINT = (
     'This update changes the protocol of an existing origin, and the Volcengine console says the protocol of a '
@@ -105,34 +100,6 @@ def _record(planned, follow_up):
 def done_sentence(write):
     """The write in the past tense, as listed in the modules' ``actions``."""
     return _PAST_TENSE[write['action']] % ', '.join(write['groups'])
-
-
-def answer_may_be_lost(error):
-    """Whether a write that raised ``error`` may still have been applied.
-
-    Only an API answer to a single attempt that refuses the request (HTTP 4xx other than ResourceNotFound), a TLS
-    failure or an interrupt before anything was sent, says for sure that nothing happened.  After a retry (the client
-    re-sends a write only after throttling or a failed connect), an earlier attempt may have been applied; a timeout,
-    a cut connection, a 5xx or an unclassified error may come after the API applied the write."""
-    if isinstance(error, Interrupted):
-        return False
-    if getattr(error, 'attempts', 1) > 1:
-        return True
-    if isinstance(error, VolcengineTransportError):
-        return error.code != TLS_VERIFICATION_FAILED
-    status = error.http_status
-    return not (isinstance(status, int) and 400 <= status < 500 and error.code != 'ResourceNotFound')
-
-
-def refusal_will_repeat(error):
-    """Whether running the task again would meet ``error`` again: the API refused the request itself (HTTP 4xx other
-    than throttling), an answer could not be understood, or the API's behaviour cannot reach the declared order."""
-    if isinstance(error, VolcengineResponseError) or getattr(error, 'code', None) == NOT_CONVERGED_CODE:
-        return True
-    if not isinstance(error, VolcengineAPIError) or error.code in THROTTLING_CODES:
-        return False
-    status = error.http_status
-    return isinstance(status, int) and 400 <= status < 500 and status != 429
 
 
 def _in_effect(planned, groups):
@@ -383,33 +350,11 @@ def protocol_only_changes(current, desired):
     return names
 
 
-def _settled(sentence, write, in_effect):
-    if not write['settled_by_read']:
-        return sentence
-    return '%s (a fresh read %s it in effect)' % (sentence, 'showed' if in_effect else 'did not show')
+KEPT_ORIGINS = 'Every origin that the change keeps stayed configured after each write.'
 
 
 def progress_message(plan, error=None):
     """What is known of each write of a run that stopped on ``error``: applied, not applied, or unknown; then what
-    running the task again does (never "converges" after a refusal that would repeat)."""
-    writes = plan['writes']
-    applied = [_settled(done_sentence(write), write, True) for write in writes if write['outcome'] == OUTCOME_APPLIED]
-    unknown = [write['description'] for write in writes if write['outcome'] == OUTCOME_UNKNOWN]
-    not_applied = [_settled(write['description'], write, False) for write in writes
-                   if write['outcome'] in (OUTCOME_FAILED, OUTCOME_PLANNED)]
-    if error is not None and refusal_will_repeat(error):
-        rerun = ('Running the task again would meet the same refusal: fix its cause first; the task then reads the '
-                 'configuration again and makes only the changes still needed.')
-    elif isinstance(error, Interrupted):
-        rerun = 'Running the task again is safe: it reads the configuration again and makes only the changes still needed.'
-    else:
-        rerun = 'Rerunning the task converges: it reads the current configuration again and makes only the changes still needed.'
-    if not applied and not unknown:
-        return 'No write was applied%s. %s' % (' (not applied: %s)' % '; '.join(not_applied) if not_applied else '', rerun)
-    sentences = ['Already applied: %s.' % ('; '.join(applied) or 'nothing'),
-                 'Not applied: %s.' % ('; '.join(not_applied) or 'nothing')]
-    if unknown:
-        sentences.append('Outcome unknown (the answer was lost and no read could settle it): %s.' % '; '.join(unknown))
-    sentences.append('Every origin that the change keeps stayed configured after each write.')
-    sentences.append(rerun)
-    return ' '.join(sentences)
+    running the task again does (never "converges" after a refusal that would repeat, a run that cannot converge
+    included)."""
+    return write_outcome.progress_message(plan['writes'], error, done_sentence, KEPT_ORIGINS, (NOT_CONVERGED_CODE,))

@@ -492,6 +492,7 @@ http_status:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.interrupts import StopFlag
+from ansible_collections.volcengine.cloud.plugins.module_utils import many_items
 from ansible_collections.volcengine.cloud.plugins.module_utils.module_support import (
     client_factory_from_module, fail_from_error, refuse_endpoint_userinfo, volcengine_argument_spec)
 from ansible_collections.volcengine.cloud.plugins.module_utils import relay_source_many_apps as relay_sources
@@ -508,8 +509,8 @@ def argument_spec():
             groups=groups_argument_spec(),
         )),
         vhosts=dict(type='list', elements='str'),
-        state=dict(type='str', default=relay_sources.MERGED, choices=list(relay_sources.STATES)),
-        max_workers=dict(type='int', default=relay_sources.DEFAULT_MAX_WORKERS),
+        state=dict(type='str', default=many_items.MERGED, choices=list(many_items.STATES)),
+        max_workers=dict(type='int', default=many_items.DEFAULT_MAX_WORKERS),
     )
     return spec
 
@@ -522,7 +523,7 @@ def main():
         relay_sources.validate(state, config, vhosts, module.params['max_workers'])
     except RelaySourceInputError as error:
         module.fail_json(msg=str(error), path=error.path)
-    if state == relay_sources.RENDERED:
+    if state == many_items.RENDERED:
         module.exit_json(changed=False, rendered=relay_sources.render(config), request_ids=[])
 
     run = relay_sources.RelaySourcesRun(state, config, vhosts, module.params['max_workers'])
@@ -533,7 +534,7 @@ def main():
             fail_from_error(module, failed_read.error, 'Nothing was written.',
                             lead='Reading the relay sources of vhost %s failed.' % failed_read.vhost,
                             changed=False, request_ids=run.request_ids())
-        if state == relay_sources.GATHERED:
+        if state == many_items.GATHERED:
             module.exit_json(changed=False, gathered=run.gathered(), vhost_wide=run.vhost_wide(),
                              request_ids=run.request_ids())
         run.plan()
@@ -543,20 +544,9 @@ def main():
             run.apply(clients, warn=serialized(module.warn), stop=stop)
 
     check_mode = module.check_mode
-    result = dict(changed=run.changed(check_mode), summary=run.summary(check_mode), apps=run.apps_result(check_mode),
-                  before=run.before(), vhost_wide=run.vhost_wide(), writes=run.requests(check_mode),
-                  request_ids=run.request_ids())
-    if stop.is_set() and not check_mode:
-        module.fail_json(msg='%s %s' % (run.interrupt_message(stop.signal_name, check_mode), result['summary']), **result)
-    failed = run.failed()
-    if failed:
-        first = failed[0]
-        result.update(first.error.to_result())
-        module.fail_json(msg=run.failure_message(check_mode), **result)
-    result['after'] = run.after()
-    if module._diff:
-        result['diff'] = run.diff(check_mode)
-    module.exit_json(**result)
+    many_items.finish(module, run, dict(
+        changed=run.changed(check_mode), summary=run.summary(check_mode), apps=run.apps_result(check_mode),
+        before=run.before(), vhost_wide=run.vhost_wide(), writes=run.requests(check_mode), request_ids=run.request_ids()), stop)
 
 
 if __name__ == '__main__':

@@ -19,6 +19,7 @@ COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspat
 BUILD_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(COLLECTION_ROOT)))
 BENCH = os.path.join(COLLECTION_ROOT, 'tools', 'bench_relay_source.py')
 BENCH_MANY = os.path.join(COLLECTION_ROOT, 'tools', 'bench_relay_sources.py')
+BENCH_SCHEDULED = os.path.join(COLLECTION_ROOT, 'tools', 'bench_scheduled_relay_sources.py')
 APPS = 6
 
 
@@ -157,3 +158,34 @@ def test_many_app_benchmark_runs_and_renders_its_section(tmp_path):
     title = 'volc_live_relay_sources: many apps in one task (tools/bench_relay_sources.py)'
     assert list(fresh) == [title] and len(fresh[title]) == 4
     assert '| the same no-op with `volc_live_relay_source` in a loop (one run) | ' in text
+
+
+def test_scheduled_benchmark_runs_and_renders_its_section(tmp_path):
+    """tools/bench_scheduled_relay_sources.py at a small scale (6 new streams over 2 domains, a 12-stream no-op), its
+    goals reported only (--report-only: a few calls make no rate): the calls, no 429, no failed stream, a no-op that
+    writes nothing, and its section of docs/performance.md in the committed layout."""
+    results = tmp_path / 'run1' / 'scheduled_relay_sources.json'
+    results.parent.mkdir()
+    completed = subprocess.run(
+        [sys.executable, BENCH_SCHEDULED, '--streams', '6', '--domains', '2', '--noop-streams', '12', '--latency', '0.05',
+         '--repeats', '1', '--build-root', BUILD_ROOT, '--json', str(results), '--report-only'],
+        capture_output=True, text=True, timeout=900, check=False)
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    with open(str(results), encoding='utf-8') as results_file:
+        measured = json.load(results_file)
+
+    noop = measured['noop']
+    assert (noop['streams'], noop['calls_per_run'], noop['expected_calls'], noop['actions']) == (12, [1], 1, ['ListRelaySourceV4'])
+    assert (noop['changed'], noop['failed_tasks'], noop['state_unchanged']) == (0, 0, True)
+    assert noop['wall'] > 0 and noop['ping_wall'] > 0
+    throughput = measured['throughput']
+    assert (throughput['calls'], throughput['expected_calls'], throughput['throttled_429']) == (8, 8, 0)
+    assert (throughput['failed_streams'], throughput['failed_tasks'], throughput['changed']) == (0, 0, 1)
+    # only the timing goals may be missed at this scale, and each missed one is printed as a failure
+    assert all('times the ping playbook' in sentence or 'ceiling' in sentence for sentence in measured['missed_goals'])
+    assert all('FAIL: %s' % sentence in completed.stdout for sentence in measured['missed_goals'])
+
+    fresh, text = assert_renders_like_the_committed_page(results.parent, tmp_path)
+    title = 'volc_live_scheduled_relay_sources: many streams in one task (tools/bench_scheduled_relay_sources.py)'
+    assert list(fresh) == [title] and len(fresh[title]) == 2
+    assert '(goal: at least 90 %)' in text

@@ -10,6 +10,26 @@ signature_check.py in front; unit tests drive it in-process (tests/unit/model_cl
 
 This is the tests' oracle: its rules are written from the API documentation, never imported from plugins/.
 docs/developing.md, section "The emulator (tests/emulator/)", is the contract.
+
+Two kinds of relay source live side by side (the console's two tabs):
+
+- play-triggered relay per app (V3: UpdateRelaySourceV3, DescribeRelaySourceV3, DeleteRelaySourceV3), the state's
+  ``RelaySourceConfigList``;
+- fixed-triggered ("scheduled" or permanent) relay per stream (V4: CreateRelaySourceV4, UpdateRelaySourceV4,
+  DeleteRelaySourceV4, ListRelaySourceV4), the state's ``RelaySourceV4List``: entries {Domain, App, Stream,
+  SrcAddrS, StartTime, EndTime} keyed by Domain + App + Stream, StartTime = EndTime = 0 for a permanent one.
+
+The V4 choices where the API documentation says nothing (docs/developing.md lists them with the rules):
+Create of a stream that has a configuration -> 400 InvalidParam; Update *and Delete* of a stream that has none ->
+404 ResourceNotFound (as the V3 Delete; the real API may answer 403 RequestForbidden or, for Delete, 400
+InvalidParam.OutOfRange: a queued fault with that code tries it). ListRelaySourceV4 answers a domain's entries in
+creation order (an Update keeps an entry's place; a Delete and a new Create puts it last). Three settings choose
+the unconfirmed answers: ``v4_permanent_times`` (``zero``: a permanent entry is listed with StartTime/EndTime 0;
+``absent``: without those keys), ``v4_ended`` (an entry whose EndTime has passed: ``keep`` = listed as any other;
+``hide`` = List leaves it out while Create/Update/Delete still find it; ``expire`` = it is gone, removed from the
+state when the next V4 request arrives) and ``v3_v4_same_app`` (``allowed``; ``refused``: a write that would leave
+one Domain/Vhost + App holding both kinds, CreateRelaySourceV4 into an app with a V3 configuration or
+UpdateRelaySourceV3 into an app with V4 streams, is answered 400 InvalidParam.RelaySourceConflict).
 """
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -24,6 +44,9 @@ import tempfile
 import threading
 import time
 import traceback
+import uuid
+
+from urllib.parse import urlsplit
 
 SERVICE = 'live'
 REGION = 'cn-north-1'
@@ -31,8 +54,16 @@ API_VERSION = '2023-01-01'
 ACTION_UPDATE = 'UpdateRelaySourceV3'
 ACTION_DESCRIBE = 'DescribeRelaySourceV3'
 ACTION_DELETE = 'DeleteRelaySourceV3'
-ACTIONS = (ACTION_UPDATE, ACTION_DESCRIBE, ACTION_DELETE)
-WRITE_ACTIONS = (ACTION_UPDATE, ACTION_DELETE)
+ACTION_CREATE_V4 = 'CreateRelaySourceV4'
+ACTION_UPDATE_V4 = 'UpdateRelaySourceV4'
+ACTION_DELETE_V4 = 'DeleteRelaySourceV4'
+ACTION_LIST_V4 = 'ListRelaySourceV4'
+V3_ACTIONS = (ACTION_UPDATE, ACTION_DESCRIBE, ACTION_DELETE)
+V4_ACTIONS = (ACTION_CREATE_V4, ACTION_UPDATE_V4, ACTION_DELETE_V4, ACTION_LIST_V4)
+ACTIONS = V3_ACTIONS + V4_ACTIONS
+V3_WRITE_ACTIONS = (ACTION_UPDATE, ACTION_DELETE)
+V4_WRITE_ACTIONS = (ACTION_CREATE_V4, ACTION_UPDATE_V4, ACTION_DELETE_V4)
+WRITE_ACTIONS = V3_WRITE_ACTIONS + V4_WRITE_ACTIONS
 
 # The emulator's built-in key (the only one it accepts unless given a credentials file); the demo, the guide and
 # the harness use it from here.
@@ -45,10 +76,17 @@ UPDATE_MODES = ('replace', 'merge', 'merge_first', 'merge_last')
 EMPTY_DESCRIBE_MODES = ('list', 'missing', 'notfound')
 DESCRIBE_FILTERS = ('exact', 'loose')
 FAULT_KINDS = ('error', 'delay', 'drop', 'drop_after', 'html', 'commonerr', 'raw', 'result')
-FAULT_FIELDS = ('kind', 'count', 'skip', 'status', 'code', 'message', 'delay', 'actions', 'apps', 'retry_after', 'apply', 'body',
-                'result')
+FAULT_FIELDS = ('kind', 'count', 'skip', 'status', 'code', 'message', 'delay', 'actions', 'apps', 'streams', 'retry_after', 'apply',
+                'body', 'result')
+# The unconfirmed V4 answers (see the module docstring), each a setting so a test can run the modules against each.
+V4_PERMANENT_TIMES = ('zero', 'absent')
+V4_ENDED = ('keep', 'hide', 'expire')
+V3_V4_SAME_APP = ('allowed', 'refused')
 DEFAULT_SETTINGS = {'update_mode': 'replace', 'rate_limit': 10.0, 'empty_describe': 'list', 'max_clock_skew': 900.0,
-                    'describe_filter': 'exact', 'log_state_after': False, 'latency': 0.0}
+                    'describe_filter': 'exact', 'log_state_after': False, 'latency': 0.0,
+                    'v4_permanent_times': 'zero', 'v4_ended': 'keep', 'v3_v4_same_app': 'allowed'}
+SETTING_CHOICES = {'update_mode': UPDATE_MODES, 'empty_describe': EMPTY_DESCRIBE_MODES, 'describe_filter': DESCRIBE_FILTERS,
+                   'v4_permanent_times': V4_PERMANENT_TIMES, 'v4_ended': V4_ENDED, 'v3_v4_same_app': V3_V4_SAME_APP}
 
 # Whole-string patterns, used with fullmatch; ASCII only (a "$" would accept a trailing newline, "\d" any
 # Unicode digit, which int() then reads).
@@ -60,6 +98,20 @@ HOST_RE = re.compile(r'%s(?:\.%s)*\.?(?::([0-9]{1,5}))?' % (_LABEL, _LABEL), re.
 IPV6_RE = re.compile(r'\[[0-9A-Fa-f:.]+\](?::([0-9]{1,5}))?', re.ASCII)
 BARE_IPV6_RE = re.compile(r'[0-9A-Fa-f]*(?::[0-9A-Fa-f.]*){2,}', re.ASCII)
 MAX_SERVERS = 10
+
+# V4 (fixed-triggered relay per stream)
+V4_STATE_KEY = 'RelaySourceV4List'
+V4_FIELDS = ('Domain', 'App', 'Stream', 'SrcAddrS', 'StartTime', 'EndTime')
+DOMAIN_RE = re.compile(r'%s(?:\.%s)*' % (_LABEL, _LABEL), re.ASCII)
+MAX_DOMAIN_LENGTH = 253
+STREAM_RE = re.compile(r'[A-Za-z0-9_.-]{1,100}', re.ASCII)
+ORIGIN_SCHEMES = ('rtmp', 'http', 'https', 'srt')
+MAX_ORIGINS = 10
+MAX_WINDOW_SECONDS = 7 * 24 * 3600
+INT32_RANGE = (-2 ** 31, 2 ** 31 - 1)  # StartTime/EndTime are int32 in the official SDKs: beyond, the JSON does not bind
+LIST_DEFAULT_SIZE = 20
+LIST_MAX_SIZE = 500
+RELAY_SOURCE_CONFLICT = 'InvalidParam.RelaySourceConflict'
 
 # The fields the model checks, per level, in the order it stores them. Any other key is kept verbatim after them
 # (see _with_unmodelled): BytePlus documents more (RetryTimes, LBType; per group Backup, Weight; per server Host,
@@ -350,9 +402,234 @@ def group_list_after_update(mode, stored, sent):
     return GROUP_LIST_AFTER_UPDATE[mode](stored, sent)
 
 
+# ---------------------------------------------------------------------------------------------------------
+# V4: fixed-triggered relay per stream, its state shape and validation
+
+
+def normalise_scheduled_state(document):
+    """Check the loose shape of the ``RelaySourceV4List`` of a state document; return clean entries.
+
+    As for normalise_state only structure is checked (odd entries can be seeded): Domain, App and Stream strings,
+    SrcAddrS an array of strings, StartTime/EndTime integers, null or absent (null and absent become 0: no window).
+    Keys the model does not know are kept verbatim after the known ones. Domain + App + Stream must be unique.
+    """
+    entries, seen = [], set()
+    for where, entry in _objects(document, V4_STATE_KEY):
+        clean = collections.OrderedDict()
+        for name in ('Domain', 'App', 'Stream'):
+            clean[name] = _require_type(entry.get(name, ''), str, '%s.%s' % (where, name), _state_error)
+        sources = entry.get('SrcAddrS') or []
+        _require_type(sources, list, where + '.SrcAddrS', _state_error)
+        for index, source in enumerate(sources):
+            _require_type(source, str, '%s.SrcAddrS[%d]' % (where, index), _state_error)
+        clean['SrcAddrS'] = list(sources)
+        for name in ('StartTime', 'EndTime'):
+            value = entry.get(name) or 0
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ControlError(400, '%s.%s must be an integer (Unix seconds; 0 or null: no window)' % (where, name))
+            clean[name] = value
+        key = scheduled_key(clean)
+        if key in seen:
+            raise ControlError(400, '%s: Domain %s App %s Stream %s appears more than once' % ((where,) + key))
+        seen.add(key)
+        entries.append(_with_unmodelled(clean, entry, V4_FIELDS))
+    return entries
+
+
+def scheduled_key(entry):
+    """What identifies a V4 configuration: (Domain, App, Stream)."""
+    return entry['Domain'], entry['App'], entry['Stream']
+
+
+def is_permanent(entry):
+    return not entry['StartTime'] and not entry['EndTime']
+
+
+def has_ended(entry, now):
+    """Whether the entry's window is over (a permanent one never ends)."""
+    return bool(entry['EndTime']) and entry['EndTime'] <= now
+
+
+def validate_v4_domain(body):
+    domain = _required_string(body, 'Domain')
+    if len(domain) > MAX_DOMAIN_LENGTH or not DOMAIN_RE.fullmatch(domain):
+        raise invalid_param('Domain must be a domain name (labels of letters, digits, "_" and "-", at most %d characters): %r'
+                            % (MAX_DOMAIN_LENGTH, domain))
+    return domain
+
+
+def validate_stream(body):
+    stream = _required_string(body, 'Stream')
+    if not STREAM_RE.fullmatch(stream):
+        raise invalid_param('Stream must be 1 to 100 letters, digits, "_", "-" or ".": %r' % stream)
+    return stream
+
+
+def validate_origin(url, where):
+    """One SrcAddrS entry: a full URL, scheme rtmp, http, https or srt (any case), a valid host[:port]."""
+    if not url or any(not 0x21 <= ord(character) <= 0x7e for character in url):
+        raise invalid_param('%s must be a URL of printable ASCII characters without spaces: %r' % (where, url))
+    scheme, separator = url.partition('://')[:2]
+    if not separator or scheme.lower() not in ORIGIN_SCHEMES:
+        raise invalid_param('%s must be a full URL whose scheme is rtmp, http, https or srt: %r' % (where, url))
+    try:
+        host = urlsplit(url).netloc.rpartition('@')[2]
+    except ValueError:  # an unclosed "[" of an IPv6 address
+        host = ''
+    match = HOST_RE.fullmatch(host) or IPV6_RE.fullmatch(host)
+    if not match:
+        raise invalid_param('%s has no valid host[:port] after %s://: %r' % (where, scheme, url))
+    port = match.group(1)
+    if port is not None and not 1 <= int(port) <= 65535:
+        raise invalid_param('%s has an invalid port: %r' % (where, url))
+    return url
+
+
+def validate_origins(body):
+    origins = _required_array(body, 'SrcAddrS')
+    for index, origin in enumerate(origins):
+        _require_type(origin, str, 'SrcAddrS[%d]' % index)
+    if len(origins) > MAX_ORIGINS:
+        raise invalid_param('SrcAddrS has %d entries; at most %d origin addresses are allowed' % (len(origins), MAX_ORIGINS))
+    return [validate_origin(origin, 'SrcAddrS[%d]' % index) for index, origin in enumerate(origins)]
+
+
+def _optional_integer(body, name, what):
+    """body[name] as a JSON integer in the int32 range, or None when absent or null; BindError for any other type."""
+    value = body.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise bind_error('%s must be an integer (%s)' % (name, what))
+    if not INT32_RANGE[0] <= value <= INT32_RANGE[1]:
+        raise bind_error('%s is beyond the 32-bit integer range: %d' % (name, value))
+    return value
+
+
+def validate_window(body):
+    """(StartTime, EndTime) of a Create/Update body: both given (a window of at most 7 days) or (0, 0) (permanent)."""
+    start = _optional_integer(body, 'StartTime', 'Unix seconds')
+    end = _optional_integer(body, 'EndTime', 'Unix seconds')
+    if (start is None) != (end is None):
+        raise invalid_param('StartTime and EndTime go together: give both (a window) or neither (permanent relay); got only %s'
+                            % ('StartTime' if end is None else 'EndTime'))
+    if start is None:
+        return 0, 0
+    for name, value in (('StartTime', start), ('EndTime', end)):
+        if value <= 0:
+            raise invalid_param('%s must be a Unix time in seconds > 0: %d' % (name, value))
+    if end <= start:
+        raise invalid_param('EndTime (%d) must be later than StartTime (%d)' % (end, start))
+    if end - start > MAX_WINDOW_SECONDS:
+        raise invalid_param('the window from StartTime to EndTime lasts %d seconds; at most 7 days (%d seconds) are allowed'
+                            % (end - start, MAX_WINDOW_SECONDS))
+    return start, end
+
+
+def validate_v4_entry(body):
+    """The entry a Create/Update ``body`` describes, in the state's shape, with the keys the model does not check kept
+    verbatim after the checked ones."""
+    domain = validate_v4_domain(body)
+    app = validate_app(body)
+    stream = validate_stream(body)
+    origins = validate_origins(body)
+    start, end = validate_window(body)
+    return _with_unmodelled(collections.OrderedDict([('Domain', domain), ('App', app), ('Stream', stream), ('SrcAddrS', origins),
+                                                     ('StartTime', start), ('EndTime', end)]), body, V4_FIELDS)
+
+
+def validate_page(body):
+    """(Page, Size) of a List body: Page >= 1 (default 1), Size 1..500 (default 20)."""
+    page = _optional_integer(body, 'Page', 'the page number, from 1')
+    size = _optional_integer(body, 'Size', 'entries per page, 1 to %d' % LIST_MAX_SIZE)
+    page = 1 if page is None else page
+    size = LIST_DEFAULT_SIZE if size is None else size
+    if page < 1:
+        raise invalid_param('Page must be 1 or more: %d' % page)
+    if not 1 <= size <= LIST_MAX_SIZE:
+        raise invalid_param('Size must be 1 to %d: %d' % (LIST_MAX_SIZE, size))
+    return page, size
+
+
+def relay_source_conflict(domain, app, existing):
+    return APIError(400, RELAY_SOURCE_CONFLICT,
+                    'App %s of %s already has a %s relay source configuration: one App cannot hold both play-triggered (V3) and '
+                    'fixed-triggered (V4) relay; delete that configuration first' % (app, domain, existing))
+
+
+class ScheduledRelays(object):
+    """The V4 entries, keyed by (Domain, App, Stream): in creation order overall (the state document) and per domain
+    (ListRelaySourceV4), so a page costs its domain's length, whatever the other domains hold."""
+
+    def __init__(self, entries=()):
+        self.entries = collections.OrderedDict()
+        self.domains = {}
+        for entry in entries:
+            self.add(entry)
+
+    def get(self, key):
+        return self.entries.get(key)
+
+    def add(self, entry):
+        key = scheduled_key(entry)
+        self.entries[key] = entry
+        self.domains.setdefault(key[0], collections.OrderedDict())[key[1:]] = entry
+
+    def replace(self, entry):
+        """Store ``entry`` in the place of the one of its key (an Update keeps the entry's place in the order)."""
+        key = scheduled_key(entry)
+        self.entries[key] = entry
+        self.domains[key[0]][key[1:]] = entry
+
+    def remove(self, key):
+        del self.entries[key]
+        domain = self.domains[key[0]]
+        del domain[key[1:]]
+        if not domain:
+            del self.domains[key[0]]
+
+    def of_domain(self, domain):
+        return list(self.domains.get(domain, {}).values())
+
+    def app_has_streams(self, domain, app):
+        return any(app_name == app for app_name, stream in self.domains.get(domain, {}))
+
+    def remove_ended(self, now):
+        """Remove every entry whose window is over; whether any was."""
+        ended = [key for key, entry in self.entries.items() if has_ended(entry, now)]
+        for key in ended:
+            self.remove(key)
+        return bool(ended)
+
+    def document(self):
+        return _copy(list(self.entries.values()))
+
+
 def _copy(value):
     """A deep copy of JSON data (much faster than copy.deepcopy; everything the model holds is JSON)."""
     return json.loads(json.dumps(value))
+
+
+def _load_state(document):
+    """(V3 configs, ScheduledRelays) of a state document or of the bare V3 list."""
+    if isinstance(document, list):
+        return normalise_state(document), ScheduledRelays()
+    _require_type(document, dict, 'state', _state_error)
+    return normalise_state(document), ScheduledRelays(normalise_scheduled_state(document))
+
+
+def _v4_log_fields(parsed):
+    """The log fields of a V4 request: the Domain, App and Stream its body names (None where it names none)."""
+    body = parsed if isinstance(parsed, dict) else {}
+    return dict((field, body.get(key) if isinstance(body.get(key), str) else None)
+                for field, key in (('domain', 'Domain'), ('app', 'App'), ('stream', 'Stream')))
+
+
+def _fault_target(parsed):
+    """(App, Stream) of a request body, for the faults' ``apps`` and ``streams`` filters."""
+    if not isinstance(parsed, dict):
+        return None, None
+    return parsed.get('App'), parsed.get('Stream')
 
 
 def _parse_body(body):
@@ -427,7 +704,8 @@ class TokenBucket(object):
 class LiveAPIModel(object):
     """The relay-source state, the settings, the queued faults and the request log, and how a request changes them.
 
-    ``state``: an initial {"RelaySourceConfigList": [...]} document or list (see normalise_state); ``state_file``
+    ``state``: an initial {"RelaySourceConfigList": [...], "RelaySourceV4List": [...]} document (either key may be
+    absent: none of that kind) or the bare V3 list (see normalise_state, normalise_scheduled_state); ``state_file``
     is loaded when present and rewritten after every change. ``settings``: any of DEFAULT_SETTINGS. ``sleep`` holds
     a request for a delay fault (in-process callers pass one that only counts). ``request_id(seq)`` makes the
     RequestId of the seq-th request logged.
@@ -441,26 +719,34 @@ class LiveAPIModel(object):
         self.settings = dict(DEFAULT_SETTINGS)
         self.update_settings(settings)
         self.configs = []
+        self.scheduled = ScheduledRelays()
         self.log = []
         self.faults = []
         self.buckets = {}
         self.seq = itertools.count(1)
         if state is not None:
-            self.configs = normalise_state(state)
+            self.configs, self.scheduled = _load_state(state)
         elif state_file and os.path.exists(state_file) and os.path.getsize(state_file):
             with open(state_file, 'r') as handle:
-                self.configs = normalise_state(json.load(handle))
+                self.configs, self.scheduled = _load_state(json.load(handle))
 
     # -- state -------------------------------------------------------------------------------------------
 
     def state_document(self):
         with self.lock:
-            return {'RelaySourceConfigList': _copy(self.configs)}
+            return {'RelaySourceConfigList': _copy(self.configs), V4_STATE_KEY: self.scheduled.document()}
 
-    def set_state(self, document):
-        configs = normalise_state(document)
+    def set_state(self, document, partial=False):
+        """Replace the state with ``document`` (a key it lacks: none of that kind). With ``partial`` (PATCH), replace
+        only the kinds whose key it has: {"RelaySourceV4List": [...]} seeds V4 and leaves V3 as it is."""
+        if partial and (not isinstance(document, dict) or not {'RelaySourceConfigList', V4_STATE_KEY} & set(document)):
+            raise ControlError(400, 'a partial state is an object with RelaySourceConfigList and/or %s' % V4_STATE_KEY)
+        configs, scheduled = _load_state(document)
         with self.lock:
-            self.configs = configs
+            if not partial or 'RelaySourceConfigList' in document:
+                self.configs = configs
+            if not partial or V4_STATE_KEY in document:
+                self.scheduled = scheduled
             self.persist()
 
     def persist(self):
@@ -470,7 +756,8 @@ class LiveAPIModel(object):
         handle, temporary = tempfile.mkstemp(prefix='.emulator-state-', dir=directory)
         try:
             with os.fdopen(handle, 'w') as stream:
-                json.dump({'RelaySourceConfigList': self.configs}, stream, indent=2, sort_keys=False)
+                json.dump({'RelaySourceConfigList': self.configs, V4_STATE_KEY: list(self.scheduled.entries.values())}, stream,
+                          indent=2, sort_keys=False)
                 stream.write('\n')
             os.replace(temporary, self.state_file)
         except BaseException:
@@ -488,11 +775,10 @@ class LiveAPIModel(object):
         if not isinstance(changes, dict):
             raise ControlError(400, 'settings must be a JSON object')
         new = self.get_settings()
-        choices = {'update_mode': UPDATE_MODES, 'empty_describe': EMPTY_DESCRIBE_MODES, 'describe_filter': DESCRIBE_FILTERS}
         for name, value in changes.items():
-            if name in choices:
-                if value not in choices[name]:
-                    raise ControlError(400, '%s must be one of %s' % (name, ', '.join(choices[name])))
+            if name in SETTING_CHOICES:
+                if value not in SETTING_CHOICES[name]:
+                    raise ControlError(400, '%s must be one of %s' % (name, ', '.join(SETTING_CHOICES[name])))
             elif name in ('rate_limit', 'max_clock_skew', 'latency'):
                 if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                     raise ControlError(400, '%s must be a number >= 0' % name)
@@ -530,6 +816,7 @@ class LiveAPIModel(object):
             'delay': spec.get('delay', 1.0 if kind == 'delay' else 0.0),
             'actions': spec.get('actions'),
             'apps': spec.get('apps'),
+            'streams': spec.get('streams'),
             'retry_after': spec.get('retry_after'),
             'apply': spec.get('apply', False),
         }
@@ -553,7 +840,7 @@ class LiveAPIModel(object):
             raise ControlError(400, 'message must be a string')
         if isinstance(fault['delay'], bool) or not isinstance(fault['delay'], (int, float)) or fault['delay'] < 0:
             raise ControlError(400, 'delay must be a number of seconds >= 0')
-        for field, what in (('actions', 'action names'), ('apps', 'App values')):
+        for field, what in (('actions', 'action names'), ('apps', 'App values'), ('streams', 'Stream values')):
             if fault[field] is not None:
                 if isinstance(fault[field], str):
                     fault[field] = [fault[field]]
@@ -576,13 +863,14 @@ class LiveAPIModel(object):
         with self.lock:
             self.faults = []
 
-    def take_fault(self, action, app=None):
+    def take_fault(self, action, app=None, stream=None):
         """The first queued fault matching ``action`` (and the request body's App ``app``, for a fault with
-        ``apps``) in FIFO order that has no request left to skip, its count consumed; None when none matches. A
-        matching fault with ``skip`` left lets this request pass."""
+        ``apps``; its Stream ``stream``, for a fault with ``streams``) in FIFO order that has no request left to skip,
+        its count consumed; None when none matches. A matching fault with ``skip`` left lets this request pass."""
         with self.lock:
             for index, fault in enumerate(self.faults):
-                if (fault['actions'] is None or action in fault['actions']) and (fault['apps'] is None or app in fault['apps']):
+                if ((fault['actions'] is None or action in fault['actions']) and (fault['apps'] is None or app in fault['apps'])
+                        and (fault['streams'] is None or stream in fault['streams'])):
                     if fault['skip']:
                         fault['skip'] -= 1
                         continue
@@ -652,6 +940,8 @@ class LiveAPIModel(object):
             'access_key': access_key, 'signature_valid': False, 'http_status': None, 'error_code': None,
             'request_id': None, 'fault': None, 'applied_time': None,
         }
+        if action in V4_ACTIONS:
+            entry.update(_v4_log_fields(parsed))
         self.record(entry)
         self.update_entry(entry, request_id=self.new_request_id(entry['seq']))
         fault, waited = None, 0.0
@@ -666,7 +956,7 @@ class LiveAPIModel(object):
                 raise APIError(400, 'MissingParameter', 'the query parameters Action and Version are required')
             if action not in ACTIONS or version != API_VERSION:
                 raise APIError(404, 'InvalidActionOrVersion', 'Could not find operation %s for version %s' % (action, version))
-            fault = self.take_fault(action, parsed.get('App') if isinstance(parsed, dict) else None)
+            fault = self.take_fault(action, *_fault_target(parsed))
             if fault is not None:
                 self.update_entry(entry, fault=fault['kind'])
                 if fault['delay']:
@@ -729,13 +1019,17 @@ class LiveAPIModel(object):
         the model applied gets ``applied_time`` (time.time() once applied, even when it left the state as it was; later
         than its arrival ``time`` for a held request), and with the setting log_state_after ``state_after``, the
         configurations it left."""
-        handler = {ACTION_UPDATE: self.update, ACTION_DESCRIBE: self.describe, ACTION_DELETE: self.delete}[action]
+        handler = {ACTION_UPDATE: self.update, ACTION_DESCRIBE: self.describe, ACTION_DELETE: self.delete,
+                   ACTION_CREATE_V4: self.create_v4, ACTION_UPDATE_V4: self.update_v4, ACTION_DELETE_V4: self.delete_v4,
+                   ACTION_LIST_V4: self.list_v4}[action]
         with self.lock:
+            if action in V4_ACTIONS and self.settings['v4_ended'] == 'expire' and self.scheduled.remove_ended(time.time()):
+                self.persist()
             result = handler(body)
             if entry is not None and action in WRITE_ACTIONS:
                 entry['applied_time'] = time.time()
                 if self.settings['log_state_after']:
-                    entry['state_after'] = _copy(self.configs)
+                    entry['state_after'] = self.scheduled.document() if action in V4_WRITE_ACTIONS else _copy(self.configs)
         return result
 
     def _find(self, vhost, app):
@@ -752,6 +1046,8 @@ class LiveAPIModel(object):
         groups = validate_group_details(body)
         app_fields = _unmodelled(body, APP_FIELDS)
         with self.lock:
+            if self.settings['v3_v4_same_app'] == 'refused' and self.scheduled.app_has_streams(vhost, app):
+                raise relay_source_conflict(vhost, app, 'fixed-triggered (V4)')
             config = self._find(vhost, app)
             if config is None:
                 config = collections.OrderedDict([('Vhost', vhost), ('App', app), ('GroupDetails', [])])
@@ -812,3 +1108,61 @@ class LiveAPIModel(object):
                 self.configs.remove(config)
             self.persist()
         return None
+
+    # -- V4: fixed-triggered relay per stream -----------------------------------------------------------------
+
+    def _scheduled_entry(self, key):
+        """The stored entry of ``key``: 404 ResourceNotFound when there is none (the emulator's choice, as V3 Delete)."""
+        entry = self.scheduled.get(key)
+        if entry is None:
+            raise APIError(404, 'ResourceNotFound', 'no fixed-triggered relay source configuration for Domain %s App %s Stream %s' % key)
+        return entry
+
+    def create_v4(self, body):
+        entry = validate_v4_entry(body)
+        key = scheduled_key(entry)
+        with self.lock:
+            if self.scheduled.get(key) is not None:
+                raise invalid_param('Stream %s of App %s in Domain %s already has a fixed-triggered relay source configuration: '
+                                    'change it with UpdateRelaySourceV4' % (key[2], key[1], key[0]))
+            if self.settings['v3_v4_same_app'] == 'refused' and self._find(key[0], key[1]) is not None:
+                raise relay_source_conflict(key[0], key[1], 'play-triggered (V3)')
+            self.scheduled.add(entry)
+            self.persist()
+        return {'TaskId': uuid.uuid4().hex}
+
+    def update_v4(self, body):
+        """Store the entry sent in the place of the stored one: its unmodelled fields become exactly those sent."""
+        entry = validate_v4_entry(body)
+        with self.lock:
+            self._scheduled_entry(scheduled_key(entry))
+            self.scheduled.replace(entry)
+            self.persist()
+        return {}
+
+    def delete_v4(self, body):
+        key = validate_v4_domain(body), validate_app(body), validate_stream(body)
+        with self.lock:
+            self._scheduled_entry(key)
+            self.scheduled.remove(key)
+            self.persist()
+        return {}
+
+    def list_v4(self, body):
+        """One page of the domain's entries in creation order; Pagination counts what the settings let List show."""
+        domain = validate_v4_domain(body)
+        page, size = validate_page(body)
+        with self.lock:
+            entries = self.scheduled.of_domain(domain)
+            if self.settings['v4_ended'] == 'hide':
+                now = time.time()
+                entries = [entry for entry in entries if not has_ended(entry, now)]
+            listed = _copy(entries[(page - 1) * size:page * size])
+            absent_times = self.settings['v4_permanent_times'] == 'absent'
+        if absent_times:
+            for entry in listed:
+                if is_permanent(entry):
+                    del entry['StartTime'], entry['EndTime']
+        total = len(entries)
+        return {'List': listed, 'Pagination': collections.OrderedDict([
+            ('PageCur', page), ('PageSize', size), ('PageTotal', (total + size - 1) // size), ('TotalCount', total)])}

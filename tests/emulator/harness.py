@@ -9,6 +9,7 @@
         emu.url, emu.access_key, emu.secret_key
         emu.set_state([...]); emu.inject_fault(kind='error', status=503, code='ServiceUnavailableTemp')
         emu.requests(); emu.write_requests(); emu.state()['RelaySourceConfigList']
+        emu.set_scheduled_relays([...]); emu.scheduled_relays('pull.example.com')   # V4: fixed-triggered relay per stream
 
 Only the standard library is used (urllib for the control calls).
 """
@@ -27,7 +28,7 @@ import threading
 from urllib.error import HTTPError
 from urllib.request import HTTPSHandler, Request, build_opener
 
-from ansible_collections.volcengine.cloud.tests.emulator.api_model import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, WRITE_ACTIONS
+from ansible_collections.volcengine.cloud.tests.emulator.api_model import DEMO_ACCESS_KEY, DEMO_SECRET_KEY, V4_STATE_KEY, WRITE_ACTIONS
 
 EMULATOR_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'live_emulator.py')
 START_TIMEOUT = 10.0
@@ -92,13 +93,15 @@ class Emulator(object):
 
     ``update_mode``: one of api_model.UPDATE_MODES (``--update-mode``; the setting of the same name changes it later).
     ``latency``: seconds every API answer is held (``--latency``; the setting of the same name changes it later).
+    ``settings``: any other settings (api_model.DEFAULT_SETTINGS) to apply once it runs, e.g. {"v4_ended": "hide"}.
 
     credentials: None (the demo key), a list of {"access_key", "secret_key", "session_token"} dicts, or a
     {"keys": [...]} document; the first key becomes ``access_key``/``secret_key``/``session_token``.
     """
 
     def __init__(self, update_mode='replace', rate_limit=0, state_file=None, credentials=None, tls=False,
-                 empty_describe=None, max_clock_skew=None, latency=0.0, extra_args=None, start_timeout=START_TIMEOUT):
+                 empty_describe=None, max_clock_skew=None, latency=0.0, extra_args=None, start_timeout=START_TIMEOUT,
+                 settings=None):
         self.update_mode = update_mode
         self.rate_limit = rate_limit
         self.state_file = str(state_file) if state_file is not None else None
@@ -108,6 +111,7 @@ class Emulator(object):
         self.latency = latency
         self.extra_args = list(extra_args or [])
         self.start_timeout = start_timeout
+        self.initial_settings = dict(settings or {})
         if credentials is None:
             keys = [{'access_key': DEMO_ACCESS_KEY, 'secret_key': DEMO_SECRET_KEY, 'session_token': None}]
             self.credentials = None
@@ -172,6 +176,12 @@ class Emulator(object):
             self._opener = build_opener(HTTPSHandler(context=context))
         else:
             self._opener = build_opener()
+        if self.initial_settings:
+            try:
+                self.settings(**self.initial_settings)
+            except EmulatorError:
+                self.stop()
+                raise
         return self
 
     def _first_line(self):
@@ -244,14 +254,25 @@ class Emulator(object):
         return [entry for entry in self.requests() if entry['action'] in WRITE_ACTIONS]
 
     def state(self):
-        """GET /_emulator/state: ``{"RelaySourceConfigList": [...]}`` in the API's own shape."""
+        """GET /_emulator/state: ``{"RelaySourceConfigList": [...], "RelaySourceV4List": [...]}`` in the API's own
+        shape (V4 entries {Domain, App, Stream, SrcAddrS, StartTime, EndTime}, 0/0 for a permanent one)."""
         return self.control('GET', 'state')
 
-    def set_state(self, configs):
-        """Replace the state: a list of configs (or a whole {"RelaySourceConfigList": [...]} document)."""
-        if isinstance(configs, dict):
-            configs = configs.get('RelaySourceConfigList', [])
-        return self.control('PUT', 'state', {'RelaySourceConfigList': list(configs)})
+    def set_state(self, configs, scheduled_relays=None):
+        """Replace the whole state: V3 ``configs`` (a list, or a whole state document) and V4 ``scheduled_relays``
+        (a list of entries; None: those of a given document, else none)."""
+        document = dict(configs) if isinstance(configs, dict) else {'RelaySourceConfigList': list(configs)}
+        if scheduled_relays is not None:
+            document[V4_STATE_KEY] = list(scheduled_relays)
+        return self.control('PUT', 'state', document)
+
+    def set_scheduled_relays(self, entries):
+        """Replace the V4 entries only (PATCH /_emulator/state); the V3 configurations stay."""
+        return self.control('PATCH', 'state', {V4_STATE_KEY: list(entries)})
+
+    def scheduled_relays(self, domain=None):
+        """The V4 entries the emulator holds (of ``domain`` only, when given), in creation order."""
+        return [entry for entry in self.state()[V4_STATE_KEY] if domain is None or entry['Domain'] == domain]
 
     def inject_fault(self, **kwargs):
         return self.control('POST', 'faults', kwargs)

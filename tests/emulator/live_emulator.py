@@ -3,10 +3,12 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A local emulator of the Volcengine Live OpenAPI relay-source actions (test-only): the HTTP server and its CLI.
 
-Serves ``UpdateRelaySourceV3``, ``DescribeRelaySourceV3`` and ``DeleteRelaySourceV3`` (Version 2023-01-01)
-on ``POST /?Action=...&Version=...``: each request's signature is checked (signature_check.py, with the official
-``volcengine`` SDK's code), then answered by the in-memory model of the API (api_model.py). An unsigned control
-interface under ``/_emulator/`` reads and changes the model (request log, state, fault injection, settings).
+Serves ``UpdateRelaySourceV3``, ``DescribeRelaySourceV3`` and ``DeleteRelaySourceV3`` (play-triggered relay per
+app) and ``CreateRelaySourceV4``, ``UpdateRelaySourceV4``, ``DeleteRelaySourceV4`` and ``ListRelaySourceV4``
+(fixed-triggered relay per stream), Version 2023-01-01, on ``POST /?Action=...&Version=...``: each request's
+signature is checked (signature_check.py, with the official ``volcengine`` SDK's code), then answered by the
+in-memory model of the API (api_model.py). An unsigned control interface under ``/_emulator/`` reads and changes
+the model (request log, state, fault injection, settings).
 
 Run: ``python live_emulator.py --host 127.0.0.1 --port 0``; the first line of stdout is the URL. See
 docs/developing.md, section "The emulator (tests/emulator/)", for the full contract.
@@ -136,6 +138,7 @@ class Handler(BaseHTTPRequestHandler):
             ('requests', 'DELETE'): lambda: (model.clear_requests(), {'cleared': True})[1],
             ('state', 'GET'): model.state_document,
             ('state', 'PUT'): lambda: (model.set_state(document()), model.state_document())[1],
+            ('state', 'PATCH'): lambda: (model.set_state(document(), partial=True), model.state_document())[1],
             ('faults', 'GET'): model.list_faults,
             ('faults', 'POST'): lambda: model.add_fault(document()),
             ('faults', 'DELETE'): lambda: (model.clear_faults(), {'cleared': True})[1],
@@ -233,7 +236,8 @@ def build_parser():
                     % (api_model.DEMO_ACCESS_KEY, api_model.DEMO_SECRET_KEY))
     parser.add_argument('--host', default='127.0.0.1', help='address to listen on (default: %(default)s)')
     parser.add_argument('--port', type=int, default=0, help='port to listen on; 0 picks a free one (default: %(default)s)')
-    parser.add_argument('--state', help='JSON file {"RelaySourceConfigList": [...]} loaded at start and rewritten after each change')
+    parser.add_argument('--state', help='JSON file {"RelaySourceConfigList": [...], "RelaySourceV4List": [...]} loaded at start '
+                                        'and rewritten after each change')
     parser.add_argument('--credentials', help='JSON file {"keys": [{"access_key", "secret_key", "session_token"}]}')
     parser.add_argument('--update-mode', choices=api_model.UPDATE_MODES, default='replace',
                         help='what UpdateRelaySourceV3 does with the app\'s group list: replace = it becomes the groups sent; '
@@ -250,6 +254,15 @@ def build_parser():
     parser.add_argument('--latency', type=float, default=0.0,
                         help='seconds every API answer is held after the request was processed, like an API far away '
                              '(default: %(default)s)')
+    parser.add_argument('--v4-permanent-times', choices=api_model.V4_PERMANENT_TIMES, default='zero',
+                        help='how ListRelaySourceV4 answers a permanent entry: StartTime and EndTime 0, or without those keys '
+                             '(default: %(default)s)')
+    parser.add_argument('--v4-ended', choices=api_model.V4_ENDED, default='keep',
+                        help='a V4 entry whose EndTime has passed: keep = listed as any other; hide = left out of '
+                             'ListRelaySourceV4 only; expire = removed when the next V4 request arrives (default: %(default)s)')
+    parser.add_argument('--v3-v4-same-app', choices=api_model.V3_V4_SAME_APP, default='allowed',
+                        help='whether one App may hold both a V3 (play-triggered) configuration and V4 (fixed-triggered) '
+                             'streams; refused = 400 %s (default: %%(default)s)' % api_model.RELAY_SOURCE_CONFLICT)
     parser.add_argument('--tls-cert', help='PEM certificate: serve HTTPS (with --tls-key)')
     parser.add_argument('--tls-key', help='PEM private key of --tls-cert')
     parser.add_argument('--verbose', action='store_true', help='log every request on stderr')
@@ -278,7 +291,8 @@ def main(argv=None):
         checker = signature_check.SignatureChecker(load_keys(args.credentials) if args.credentials else None)
         model = api_model.LiveAPIModel(state_file=args.state, update_mode=args.update_mode, rate_limit=args.rate_limit,
                                        empty_describe=args.empty_describe, max_clock_skew=args.max_clock_skew,
-                                       latency=args.latency)
+                                       latency=args.latency, v4_permanent_times=args.v4_permanent_times,
+                                       v4_ended=args.v4_ended, v3_v4_same_app=args.v3_v4_same_app)
     except (OSError, ValueError, api_model.ControlError) as exc:
         sys.stderr.write('live_emulator: %s\n' % getattr(exc, 'message', exc))
         return 2

@@ -102,6 +102,36 @@ class SDKClient(object):
             body['Group'] = group
         return self.call('DeleteRelaySourceV3', body)
 
+    # -- V4: fixed-triggered relay per stream -------------------------------------------------------------------
+
+    def create_v4(self, domain, app, stream, origins, start=None, end=None, **extra):
+        return self.call('CreateRelaySourceV4', v4_body(domain, app, stream, origins, start, end, **extra))
+
+    def update_v4(self, domain, app, stream, origins, start=None, end=None, **extra):
+        return self.call('UpdateRelaySourceV4', v4_body(domain, app, stream, origins, start, end, **extra))
+
+    def delete_v4(self, domain, app, stream):
+        return self.call('DeleteRelaySourceV4', {'Domain': domain, 'App': app, 'Stream': stream})
+
+    def list_v4(self, domain, page=None, size=None):
+        body = {'Domain': domain}
+        if page is not None:
+            body['Page'] = page
+        if size is not None:
+            body['Size'] = size
+        return self.call('ListRelaySourceV4', body)
+
+
+def v4_body(domain, app, stream, origins, start=None, end=None, **extra):
+    """A Create/Update body; StartTime/EndTime only when given."""
+    body = {'Domain': domain, 'App': app, 'Stream': stream, 'SrcAddrS': origins}
+    if start is not None:
+        body['StartTime'] = start
+    if end is not None:
+        body['EndTime'] = end
+    body.update(extra)
+    return body
+
 
 @pytest.fixture(scope='module')
 def shared_emulator():

@@ -520,7 +520,7 @@ def test_a_delay_fault_holds_the_write_before_the_model_applies_it():
     reply = model.answer(UPDATE, '2023-01-01', json.dumps({'Vhost': VHOST, 'App': 'live', 'GroupDetails': [group('a')]}))
     assert len(seen) == 1, 'slept once'
     seconds, state_while_held, log_while_held = seen[0]
-    assert (seconds, state_while_held, reply.waited) == (2.5, {'RelaySourceConfigList': []}, 2.5)
+    assert (seconds, state_while_held, reply.waited) == (2.5, {'RelaySourceConfigList': [], 'RelaySourceV4List': []}, 2.5)
     assert [(entry['fault'], entry['applied_time']) for entry in log_while_held] == [('delay', None)]
     assert model.requests()[0]['applied_time'] is not None and model.state_document()['RelaySourceConfigList'][0]['App'] == 'live'
 
@@ -689,7 +689,7 @@ def test_tls_with_generated_certificate():
         assert SDKClient(emu).describe(VHOST).status == 200
         with pytest.raises(requests.exceptions.SSLError):
             requests.get(emu.url + '/_emulator/state', timeout=5)
-        assert emu.state() == {'RelaySourceConfigList': []}
+        assert emu.state() == {'RelaySourceConfigList': [], 'RelaySourceV4List': []}
 
 
 def test_process_starts_prints_url_and_stops_cleanly():

@@ -37,13 +37,21 @@ def test_the_committed_page_is_what_the_code_generates(tool):
         assert page.read() == tool.generate(), 'docs/docsite/rst/errors.rst is stale: run python3 tools/render_errors_page.py'
 
 
-def test_every_code_is_on_the_page_once_with_its_facts_and_the_advice_the_modules_show(tool):
+def test_every_code_is_on_the_page_once_per_section_with_its_facts_and_the_advice_the_modules_show(tool):
+    """A section for some actions only (errors.ACTION_SCOPED_SECTIONS) may repeat a code of another: each row shows
+    the advice the modules give for the code of its section's actions (for any action: ERROR_ADVICE)."""
     rows = ROW.findall(tool.generate())
-    records = [record for _section, section_records in errors.ERROR_REFERENCE for record in section_records]
-    assert [code for code, _http, _meaning, _advice in rows] == [code for code, _http, _meaning, _advice in records]
-    assert len(rows) == len(errors.ERROR_ADVICE) == len(records)
-    for (code, http, meaning, advice), (_code, record_http, record_meaning, _advice) in zip(rows, records):
-        assert unescape(advice) == errors.ERROR_ADVICE[code] == errors.advice_for(code)
+    records = [(section, record) for section, section_records in errors.ERROR_REFERENCE for record in section_records]
+    assert [code for code, _http, _meaning, _advice in rows] == [record[0] for _section, record in records]
+    unscoped = [record for section, record in records if section not in errors.ACTION_SCOPED_SECTIONS]
+    assert len(errors.ERROR_ADVICE) == len(unscoped), 'a code is twice in the sections for any action'
+    assert len(errors.ACTION_ADVICE) == sum(len(errors.ACTION_SCOPED_SECTIONS[section]) for section, _record in records
+                                            if section in errors.ACTION_SCOPED_SECTIONS), 'a code is twice in a section'
+    for (code, http, meaning, advice), (section, (_code, record_http, record_meaning, _advice)) in zip(rows, records):
+        for action in errors.ACTION_SCOPED_SECTIONS.get(section, (None, 'AnyOtherAction')):
+            assert unescape(advice) == errors.advice_for(code, action)
+        if section not in errors.ACTION_SCOPED_SECTIONS:
+            assert unescape(advice) == errors.ERROR_ADVICE[code] == errors.advice_for(code)
         assert unescape(http) == record_http
         assert unescape(meaning.replace('``', '`')) == record_meaning
 

@@ -2,7 +2,8 @@
 # Copyright: (c) 2026, volcengine.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """tools/run_integration_targets.py: the configuration it writes (credentials) is 0600 from its creation on, and
-the emulator check accepts writes to apps of a test run only (prefix, six-character run id, "-")."""
+the emulator check accepts writes to apps of a test run only (prefix, six-character run id, "-"), in the test vhost
+(the Domain of a fixed-trigger write), and a state left as it was seeded."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
@@ -92,15 +93,20 @@ def test_a_symbolic_link_in_place_of_the_configuration_is_never_followed(runner,
 
 
 class FakeEmulator(object):
-    def __init__(self, apps):
+    def __init__(self, apps, scheduled_writes=(), state=None):
         self.apps = apps
+        self.scheduled_writes = list(scheduled_writes)
+        self.held = state or {'RelaySourceConfigList': [], 'RelaySourceV4List': []}
 
     def write_requests(self):
         return [{'action': 'UpdateRelaySourceV3', 'body': {'Vhost': 'ansible-test.example.com', 'App': app}}
-                for app in self.apps]
+                for app in self.apps] + self.scheduled_writes
 
     def state(self):
-        return {'RelaySourceConfigList': []}
+        return self.held
+
+
+EMPTY = {'RelaySourceConfigList': [], 'RelaySourceV4List': []}
 
 
 @pytest.mark.parametrize('app, allowed', [
@@ -113,5 +119,25 @@ class FakeEmulator(object):
     ('xansibletest-k3x9q2-one', False),
 ])
 def test_only_writes_to_apps_of_a_test_run_are_in_scope(runner, app, allowed):
-    problems = runner.emulator_problems(FakeEmulator([app]), [])
+    problems = runner.emulator_problems(FakeEmulator([app]), EMPTY)
     assert (problems == []) is allowed, problems
+
+
+@pytest.mark.parametrize('body, allowed', [
+    ({'Domain': 'ansible-test.example.com', 'App': 'ansibletest-k3x9q2-sa', 'Stream': 'final'}, True),
+    ({'Domain': 'pull.example.com', 'App': 'ansibletest-k3x9q2-sa', 'Stream': 'final'}, False),
+    ({'Domain': 'ansible-test.example.com', 'App': 'ansibletest-production', 'Stream': 'final'}, False),
+    ({'Vhost': 'ansible-test.example.com', 'App': 'ansibletest-k3x9q2-sa', 'Stream': 'final'}, False),
+])
+def test_fixed_trigger_writes_are_in_scope_by_their_domain(runner, body, allowed):
+    write = {'action': 'CreateRelaySourceV4', 'body': body}
+    problems = runner.emulator_problems(FakeEmulator([], [write]), EMPTY)
+    assert (problems == []) is allowed, problems
+
+
+def test_a_leftover_of_either_kind_is_a_problem(runner):
+    stream = {'Domain': 'pull.example.com', 'App': 'live', 'Stream': 'final', 'SrcAddrS': [], 'StartTime': 0, 'EndTime': 0}
+    assert runner.emulator_problems(FakeEmulator([], state=dict(EMPTY, RelaySourceV4List=[stream])), EMPTY) == [
+        'the RelaySourceV4List after the targets is not the one before them: [%r]' % stream]
+    assert runner.emulator_problems(FakeEmulator([], state=dict(EMPTY, RelaySourceV4List=[stream])),
+                                    dict(EMPTY, RelaySourceV4List=[stream])) == []

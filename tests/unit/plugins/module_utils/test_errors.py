@@ -141,3 +141,48 @@ def test_message_is_single_line_and_bounded():
     error = errors.VolcengineAPIError('line1\nline2\t' + 'x' * 2000, code='C')
     assert '\n' not in str(error)
     assert len(error.message) <= 500
+
+
+V4_ACTIONS = ['CreateRelaySourceV4', 'UpdateRelaySourceV4', 'DeleteRelaySourceV4', 'ListRelaySourceV4']
+V4_CODES = ['CommonErr', 'InvalidParam', 'InvalidParam.BindError', 'InvalidParam.OutOfRange', 'RequestForbidden',
+            'RequestForbidden.AccountIDNotAllow', 'ResourceNotFound']
+
+
+@pytest.mark.parametrize('action', V4_ACTIONS)
+@pytest.mark.parametrize('code', V4_CODES)
+def test_every_code_of_the_fixed_trigger_actions_has_its_own_advice_for_those_actions(code, action):
+    advice = errors.advice_for(code, action)
+    assert advice == errors.ACTION_ADVICE[(action, code)]
+    assert advice[0].isupper() and advice.rstrip().endswith('.') and advice != errors.GENERIC_ADVICE
+    assert 'vhost' not in advice and 'group' not in advice  # the play-triggered words
+
+
+@pytest.mark.parametrize('code', ['InvalidParam', 'RequestForbidden', 'ResourceNotFound'])
+def test_a_play_triggered_action_keeps_its_own_advice_for_a_code_the_fixed_trigger_table_repeats(code):
+    for action in ('UpdateRelaySourceV3', 'DescribeRelaySourceV3', None):
+        assert errors.advice_for(code, action) == errors.ERROR_ADVICE[code]
+    assert errors.advice_for(code, 'CreateRelaySourceV4') != errors.ERROR_ADVICE[code]
+    error = errors.VolcengineAPIError('m', action='UpdateRelaySourceV4', code=code, http_status=400, request_id='R')
+    assert error.full_message().endswith(errors.ACTION_ADVICE[('UpdateRelaySourceV4', code)])
+
+
+@pytest.mark.parametrize('code', ['InvalidParam', 'RequestForbidden'])
+def test_a_refusal_that_may_come_from_a_play_triggered_configuration_of_the_app_names_that_possibility(code):
+    advice = errors.advice_for(code, 'CreateRelaySourceV4')
+    assert 'play-triggered (V3)' in advice and 'volc_live_relay_source_info' in advice
+
+
+def test_the_fixed_trigger_advice_says_domain_is_taken_as_given_and_out_of_range_is_known_only_there():
+    assert 'pull or the push domain' in errors.advice_for('RequestForbidden', 'ListRelaySourceV4')
+    assert errors.advice_for('InvalidParam.OutOfRange') == errors.GENERIC_ADVICE
+    assert 'out of the range' in errors.advice_for('InvalidParam.OutOfRange', 'DeleteRelaySourceV4')
+    assert 'UnexpectedScheduledRelayState' in errors.ERROR_ADVICE
+
+
+def test_a_refinement_of_a_code_of_the_fixed_trigger_table_gets_that_codes_advice_for_those_actions_only():
+    assert errors.advice_for('InvalidParam.RelaySourceConflict', 'CreateRelaySourceV4') == \
+        errors.ACTION_ADVICE[('CreateRelaySourceV4', 'InvalidParam')]
+    assert errors.advice_for('RequestForbidden.Other', 'DeleteRelaySourceV4') == \
+        errors.ACTION_ADVICE[('DeleteRelaySourceV4', 'RequestForbidden')]
+    assert errors.advice_for('InvalidParam.RelaySourceConflict', 'UpdateRelaySourceV3') == errors.GENERIC_ADVICE
+    assert errors.advice_for('Unknown.Thing', 'CreateRelaySourceV4') == errors.GENERIC_ADVICE

@@ -537,9 +537,13 @@ def test_real_processes_share_one_window(tmp_path):
     assert [output['shared'] for output in outputs] == [True, True]
     sent = sorted(outputs[0]['sent'] + outputs[1]['sent'])
     size, seconds = rate_limit.window_of(5)
+    # Each time is read after acquire() returned, so a process descheduled in between (a loaded machine: make test
+    # runs two sessions at once) reads it late and a pair can look up to a scheduler slice shorter than a window. A
+    # limiter that let a 6th request into a window would show a small fraction of a window, not 90 % of one.
+    jitter = 0.1 * seconds
     for first, later in zip(sent, sent[size:]):
-        assert later - first >= seconds - 0.01  # the 6th request after any request waits for a whole window
-    assert sent[-1] - sent[0] >= 2 * seconds - 0.02
+        assert later - first >= seconds - jitter  # the 6th request after any request waits for a whole window
+    assert sent[-1] - sent[0] >= 2 * seconds - jitter
 
 
 # --- threads: a module may send from several threads of its one process -----------------------------------------

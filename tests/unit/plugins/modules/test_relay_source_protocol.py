@@ -12,8 +12,8 @@ import pytest
 
 from ansible_collections.volcengine.cloud.plugins.modules import volc_live_relay_source as single_module
 from ansible_collections.volcengine.cloud.plugins.modules import volc_live_relay_sources as many_module
-from ansible_collections.volcengine.cloud.tests.unit.model_client import app_config, groups_of, model_client
-from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.test_volc_live_relay_sources import API, entry
+from ansible_collections.volcengine.cloud.tests.unit.model_client import ModelAPI, app_config, groups_of, model_client
+from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.test_volc_live_relay_sources import entry
 
 VHOST, APP = 'push.example.com', 'live'
 PROTOCOL_RULE = 'must be one of rtmp, flv (in any case), got '
@@ -68,7 +68,7 @@ def run_many(run_module):
 
 
 def test_many_apps_accept_any_case_and_send_lower_case(run_many):
-    api = API()
+    api = ModelAPI()
     config = [entry(APP, [{'name': 'primary', 'servers': servers('RTMP', 'fLV')}]),
               entry('sports', [{'name': 'primary', 'servers': servers('Flv')}])]
     run = run_many(api, config=config)
@@ -84,7 +84,7 @@ def test_many_apps_accept_any_case_and_send_lower_case(run_many):
 
 @pytest.mark.parametrize('protocol', ['hls', 'Rtmps'])
 def test_many_apps_refuse_another_protocol_naming_config_and_its_path_before_any_call(run_many, protocol):
-    api = API()
+    api = ModelAPI()
     config = [entry(APP, [{'name': 'primary', 'servers': servers('rtmp')}]),
               entry('sports', [{'name': 'primary', 'servers': servers('flv')}, {'name': 'backup', 'servers': servers(protocol)}])]
     run = run_many(api, config=config)
@@ -95,7 +95,7 @@ def test_many_apps_refuse_another_protocol_naming_config_and_its_path_before_any
 
 
 def test_many_apps_first_entry_path_as_the_issue_names_it(run_many):
-    api = API()
+    api = ModelAPI()
     run = run_many(api, config=[entry(APP, [{'name': 'primary', 'servers': servers('hls')}])])
     assert run.failed and run.result['msg'].startswith('config[0].groups[0].servers[0].protocol: ')
     assert api.view.calls == []

@@ -11,7 +11,7 @@ import threading
 import pytest
 
 from ansible_collections.volcengine.cloud.plugins.modules import volc_live_relay_sources as module
-from ansible_collections.volcengine.cloud.tests.unit.model_client import ModelClient, app_config, groups_of, in_process_model
+from ansible_collections.volcengine.cloud.tests.unit.model_client import ModelAPI, ThreadRecordingClient, app_config, groups_of
 from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.test_volc_live_relay_source import group
 
 VHOST = 'push.example.com'
@@ -21,41 +21,14 @@ UPDATE = 'UpdateRelaySourceV3'
 DELETE = 'DeleteRelaySourceV3'
 
 
-class ThreadRecordingClient(ModelClient):
-    """A ModelClient that records which threads called it."""
-
-    def __init__(self, model):
-        super(ThreadRecordingClient, self).__init__(model)
-        self.threads = set()
-
-    def call(self, action, version, body=None, write=False):
-        self.threads.add(threading.get_ident())
-        return super(ThreadRecordingClient, self).call(action, version, body, write=write)
-
-
-class API(object):
-    """The in-process API (``view`` reads and controls it) and the client factory the module gets."""
-
-    def __init__(self, configs=None, update_mode='replace', client_class=ThreadRecordingClient):
-        self.model = in_process_model(configs, update_mode)
-        self.view = ModelClient(self.model)
-        self.client_class = client_class
-        self.clients = []
-
-    def factory(self):
-        client = self.client_class(self.model)
-        self.clients.append(client)
-        return client
-
-
 def entry(app, groups, vhost=VHOST):
     return {'vhost': vhost, 'app': app, 'groups': groups}
 
 
 def seeded(*configs, **options):
     """An API holding ``configs``: (vhost, app, groups), (app, groups) in VHOST, or a dict in the API's shape."""
-    return API([config if isinstance(config, dict) else app_config(*(config if len(config) == 3 else (VHOST,) + config))
-                for config in configs], **options)
+    return ModelAPI([config if isinstance(config, dict) else app_config(*(config if len(config) == 3 else (VHOST,) + config))
+                     for config in configs], **options)
 
 
 def apps(count, prefix='app'):
@@ -77,7 +50,7 @@ def run(run_module):
 
 @pytest.mark.parametrize('update_mode', ['replace', 'merge'])
 def test_merged_creates_many_apps_then_a_no_op_is_one_call(run, update_mode):
-    api = API(update_mode=update_mode)
+    api = ModelAPI(update_mode=update_mode)
     config = [entry(app, origin(app)) for app in apps(30)]
     first = run(api, config=config)
     assert first.result['changed'] is True
@@ -196,14 +169,14 @@ def test_gathered_then_overridden_round_trip_changes_nothing(run, update_mode):
 
 
 def test_gathered_needs_vhosts_and_takes_no_config(run):
-    api = API()
+    api = ModelAPI()
     assert run(api, state='gathered').result['path'] == 'vhosts'
     assert run(api, state='gathered', vhosts=[VHOST], config=[entry('live', [])]).result['path'] == 'config'
     assert api.view.calls == []
 
 
 def test_rendered_maps_config_to_requests_without_a_client(run):
-    api = API()
+    api = ModelAPI()
     run_result = run(api, state='rendered', config=[
         entry('live', [group('primary', 'a.example.org'), group('backup', '203.0.113.10', protocol='flv', params={'k': 'v'})]),
         entry('empty', [])])
@@ -242,7 +215,7 @@ def test_check_mode_plans_every_write_and_makes_none(run):
 
 
 def test_no_diff_unless_asked(run):
-    assert 'diff' not in run(API(), config=[entry('live', [group('g')])]).result
+    assert 'diff' not in run(ModelAPI(), config=[entry('live', [group('g')])]).result
 
 
 BAD_INPUTS = [
@@ -280,7 +253,7 @@ def test_bad_input_fails_with_its_path_before_any_call(run, args, path, words):
 
 @pytest.mark.parametrize('max_workers', [1, 8])
 def test_one_failing_app_does_not_stop_the_others_and_a_rerun_converges(run, max_workers):
-    api = API()
+    api = ModelAPI()
     config = [entry(app, origin(app)) for app in apps(10)]
     api.view.inject_fault(kind='error', status=400, code='InvalidParam', message='RelaySourceDomain refused',
                           apps=['app03'], actions=[UPDATE])
@@ -313,7 +286,7 @@ def test_one_failing_app_does_not_stop_the_others_and_a_rerun_converges(run, max
 
 
 def test_a_lost_answer_is_settled_and_the_warning_names_the_app(run):
-    api = API()
+    api = ModelAPI()
     api.view.inject_fault(kind='drop_after', apps=['app01'], actions=[UPDATE])
     result = run(api, config=[entry(app, origin(app)) for app in apps(3)]).result
     assert result['changed'] is True and not result.get('failed')
@@ -369,7 +342,7 @@ def test_writes_run_concurrently_on_at_most_max_workers_threads_each_with_its_ow
                 with lock:
                     in_flight[0] -= 1
 
-    api = API(client_class=RendezvousClient)
+    api = ModelAPI(client_class=RendezvousClient)
     result = run(api, config=[entry(app, origin(app)) for app in apps(12)], max_workers=workers).result
     assert not result.get('failed'), result.get('msg')
     assert most[0] == workers
@@ -429,7 +402,7 @@ def test_an_interrupt_stops_every_app_not_started_and_says_what_became_of_each(r
                 flags[0].set('SIGINT')
             return answer
 
-    api = API(client_class=InterruptingClient)
+    api = ModelAPI(client_class=InterruptingClient)
     result = run(api, config=[entry(app, origin(app)) for app in apps(10)], max_workers=1).result
     assert result['failed'] and len(api.view.writes()) == 3
     statuses = [item['status'] for item in result['apps']]
