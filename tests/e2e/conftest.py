@@ -21,7 +21,6 @@ import pytest
 from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator
 
 INTEGRATION_DIR = pathlib.Path(__file__).resolve().parent
-PLAYBOOK_DIR = INTEGRATION_DIR / 'playbooks'
 COLLECTION_DIR = INTEGRATION_DIR.parent.parent
 COLLECTIONS_ROOT = COLLECTION_DIR.parents[2]
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
@@ -62,12 +61,15 @@ class PlaybookRun(object):
 
 
 def _playbook_path(playbook, workdir):
+    """``playbook``: the YAML text of a playbook, or the absolute path of one."""
     if '\n' in playbook:
         path = workdir / 'inline_playbook.yml'
         path.write_text(playbook, encoding='utf-8')
         return path
     path = pathlib.Path(playbook)
-    return path if path.is_absolute() else PLAYBOOK_DIR / path
+    if not path.is_absolute():
+        raise ValueError('run_playbook takes a playbook as YAML text or an absolute path, not %s' % playbook)
+    return path
 
 
 def _inventory_path(inventory, workdir):

@@ -1,16 +1,21 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, volcengine.cloud contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Building blocks of the integration tests: the playbooks and inventories they write (a play, a relay-source task,
-a group, one host per app) and the emulator state they seed and read."""
+"""Building blocks of the end-to-end tests and the benchmarks: the playbooks and inventories they write (a play, a
+relay-source task, one host per app) and the API's shape of what they seed and read (a group, an app's
+configuration), the latter from tests/unit/http_emulator.py."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import yaml
 
+# The API's shape and the emulator's state, as the in-process tests over HTTP read them: re-exported for the tests
+# here and for tools/bench_relay_source*.py, which build their scenarios from this module
+from ansible_collections.volcengine.cloud.tests.unit.http_emulator import (  # noqa: F401  pylint: disable=unused-import
+    VHOST, api_config, group, group_names, server_domains)
+
 MODULE = 'volcengine.cloud.volc_live_relay_source'
 SOURCES_MODULE = 'volcengine.cloud.volc_live_relay_sources'
-VHOST = 'push.example.com'
 
 
 def playbook(*tasks, **play_options):
@@ -47,11 +52,6 @@ def app_entry(app, groups=None, vhost=VHOST):
     return entry
 
 
-def group(name, *domains, **server_options):
-    """A group as the module takes it; without domains, one server ``<name>.example.org``."""
-    return {'name': name, 'servers': [dict(domain=domain, **server_options) for domain in (domains or (name + '.example.org',))]}
-
-
 def app_hosts(apps):
     """An inventory with one local host per app name, for a play on ``hosts: all`` running per_app_task."""
     return ''.join('%s ansible_connection=local\n' % app for app in apps)
@@ -62,40 +62,3 @@ def per_app_task():
     ``<app>-origin.example.org``; with app_hosts, every fork configures its own app."""
     return {'name': 'Apply relay source per app', MODULE: {
         'vhost': VHOST, 'app': '{{ inventory_hostname }}', 'groups': [group('primary', '{{ inventory_hostname }}-origin.example.org')]}}
-
-
-def api_config(app, groups, vhost=VHOST):
-    """The emulator's (the API's) shape of ``vhost``/``app`` holding ``groups`` given as the module takes them."""
-    return {'Vhost': vhost, 'App': app, 'GroupDetails': [
-        {'Group': item['name'], 'Servers': [{'RelaySourceDomain': server['domain'],
-                                             'RelaySourceProtocol': server.get('protocol', 'rtmp'),
-                                             'RelaySourceParams': server.get('params', {})} for server in item['servers']]}
-        for item in groups]}
-
-
-def group_names(emulator, app='live', vhost=VHOST):
-    """The emulator's group names of ``vhost``/``app``, in order; [] when the app has no configuration."""
-    for config in emulator.state()['RelaySourceConfigList']:
-        if config['Vhost'] == vhost and config['App'] == app:
-            return [detail['Group'] for detail in config['GroupDetails']]
-    return []
-
-
-def server_domains(emulator, app, group_name):
-    """The emulator's server domains of group ``group_name`` of VHOST/``app``, in order; None when there is no such group."""
-    for config in emulator.state()['RelaySourceConfigList']:
-        if config['App'] == app:
-            for detail in config['GroupDetails']:
-                if detail['Group'] == group_name:
-                    return [server['RelaySourceDomain'] for server in detail['Servers']]
-    return None
-
-
-def calls_of(log, entry):
-    """The emulator log entries of one task, as (action, body), via the request_ids it returned."""
-    ids = set(entry['result'].get('request_ids') or [])
-    return [(item['action'], item['body']) for item in log if item['request_id'] in ids]
-
-
-def actions_of(log, entry):
-    return [action for action, _body in calls_of(log, entry)]

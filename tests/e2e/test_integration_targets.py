@@ -8,6 +8,7 @@ and one stop at its guard before state=overridden, on an app of the prefix that 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
 import shutil
 
 from ansible_collections.volcengine.cloud.tests.e2e.conftest import COLLECTION_DIR
@@ -16,21 +17,36 @@ from ansible_collections.volcengine.cloud.tests.tool_loader import load_tool
 
 
 def collection_copy(tmp_path):
-    """A copy of the assembled collection of its own (ansible-test runs from .../ansible_collections/NS/NAME)."""
+    """A copy of the assembled collection of its own (ansible-test runs from .../ansible_collections/NS/NAME); without
+    build/ and the venvs, which other tests (test_demo) may be writing at the same time."""
     copy = tmp_path / 'ansible_collections' / 'volcengine' / 'cloud'
-    shutil.copytree(str(COLLECTION_DIR), str(copy), ignore=shutil.ignore_patterns('output', '__pycache__'))
-    return str(copy)
+    shutil.copytree(str(COLLECTION_DIR), str(copy), ignore=shutil.ignore_patterns('output', '__pycache__', 'build', '.venv*'))
+    return copy
+
+
+def run_only_the_state(collection, state):
+    """The copy's volc_live_relay_sources target made to run ``state`` alone: the other state files of its
+    tests/common go (the helpers stay) and sources_states lists ``state`` only, as the target checks."""
+    target = collection / 'tests' / 'integration' / 'targets' / 'volc_live_relay_sources'
+    for path in (target / 'tests' / 'common').glob('*.yaml'):
+        if not path.name.startswith('_') and path.stem != state:
+            path.unlink()
+    variables = target / 'vars' / 'main.yml'
+    text, count = re.subn(r'^sources_states: .*$', 'sources_states: [%s]' % state, variables.read_text(encoding='utf-8'),
+                          flags=re.MULTILINE)
+    assert count == 1, 'sources_states is no longer one line of %s' % variables
+    variables.write_text(text, encoding='utf-8')
 
 
 def test_a_target_that_fails_half_way_still_deletes_what_it_created(tmp_path):
     runner = load_tool('run_integration_targets')
     collection = collection_copy(tmp_path)
     with Emulator(update_mode='replace', rate_limit=0) as emulator:
-        runner.write_config(collection, runner.emulator_config(emulator))
+        runner.write_config(str(collection), runner.emulator_config(emulator))
         # the first update (the create) passes, the second (the change of one server) is refused
         emulator.inject_fault(kind='error', status=400, code='InvalidParam', message='refused by the test',
                               actions=['UpdateRelaySourceV3'], skip=1)
-        status, output = runner.run_ansible_test(collection, ['volc_live_relay_source'])
+        status, output = runner.run_ansible_test(str(collection), ['volc_live_relay_source'])
         writes = emulator.write_requests()
         left = emulator.state()['RelaySourceConfigList']
 
@@ -45,16 +61,19 @@ def test_a_target_that_fails_half_way_still_deletes_what_it_created(tmp_path):
 
 def test_overridden_stops_before_an_app_that_merely_starts_with_the_prefix(tmp_path):
     """An app of the test vhost named like the prefix but not like a test run's app (prefix, six-character run id,
-    "-") is not a test app: the target stops before state=overridden, and that app is never written."""
+    "-") is not a test app: the target stops before state=overridden, and that app is never written. The target runs
+    its overridden state alone (the stage integration-targets runs every state, and checks that every write of the
+    targets names an app of a test run)."""
     runner = load_tool('run_integration_targets')
     collection = collection_copy(tmp_path)
+    run_only_the_state(collection, 'overridden')
     production = {'Vhost': runner.TEST_VHOST, 'App': runner.TEST_APP_PREFIX + 'production',
                   'GroupDetails': [{'Group': 'primary', 'Servers': [runner.SEED_SERVER]}]}
     with Emulator(update_mode='replace', rate_limit=0) as emulator:
         emulator.set_state([production])
         seeded = emulator.state()['RelaySourceConfigList']
-        runner.write_config(collection, runner.emulator_config(emulator))
-        status, output = runner.run_ansible_test(collection, ['volc_live_relay_sources'])
+        runner.write_config(str(collection), runner.emulator_config(emulator))
+        status, output = runner.run_ansible_test(str(collection), ['volc_live_relay_sources'])
         writes = emulator.write_requests()
         left = emulator.state()['RelaySourceConfigList']
 

@@ -14,6 +14,7 @@ __metaclass__ = type
 import concurrent.futures
 import json
 import os
+import shlex
 import time
 
 from ansible_collections.volcengine.cloud.tests.emulator.harness import Emulator
@@ -27,11 +28,14 @@ CONTROLLERS = {name: ['%s-app%02d' % (name, number) for number in range(FORKS)] 
 
 
 def start_together(ready, gate):
-    """Tasks that make a play start its real work only once every controller is ready: on a small machine one
-    ansible-playbook may otherwise be done before the other has started."""
-    return [{'name': 'Say this controller is ready', 'ansible.builtin.file': {'path': str(ready), 'state': 'touch'},
-             'run_once': True},
-            {'name': 'Wait for the other controllers', 'ansible.builtin.wait_for': {'path': str(gate), 'timeout': 120},
+    """A task that makes a play start its real work only once every controller is ready: on a small machine one
+    ansible-playbook may otherwise be done before the other has started. It says this controller is ready and waits
+    for the gate in one module, polling every 0.05 s for up to 120 s, so that "ready" means "already waiting": with a
+    task for each, a controller still starting its wait (a second of module start-up on a busy machine) set off
+    seconds after the other, which could then be done first."""
+    script = 'touch %s && for attempt in $(seq 2400); do [ -e %s ] && exit 0; sleep 0.05; done; exit 1' % (
+        shlex.quote(str(ready)), shlex.quote(str(gate)))
+    return [{'name': 'Say this controller is ready and wait for the others', 'ansible.builtin.shell': script,
              'run_once': True}]
 
 
@@ -67,7 +71,7 @@ def run_both_controllers(run_playbook, workdir):
 
         for name, (run, temporary) in finished.items():
             assert run.rc == 0, run
-            assert (run.failed_count, run.changed_count) == (0, FORKS + 1), run  # + the ready file
+            assert (run.failed_count, run.changed_count) == (0, FORKS + 1), run  # + the gate's shell task
             # Each controller's forks shared one window of their own, in their own TMPDIR.
             limiter_directory = temporary / ('volcengine-cloud-%d' % os.getuid())
             assert [path.name.startswith('rate-') for path in limiter_directory.iterdir()] == [True], name
