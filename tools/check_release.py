@@ -6,8 +6,9 @@
 * `galaxy.yml`'s version has a release in `changelogs/changelog.yaml`, with a release date and a release summary;
 * `plugins/module_utils/client.py` `COLLECTION_VERSION` is that version;
 * no release in `changelog.yaml` is newer than that version;
-* every module whose `version_added` is a released version is listed as a new module of that release, and no module
-  claims a version newer than `galaxy.yml`'s;
+* every module whose `version_added` is a released version is listed as a new module of that release, and a module
+  not released yet claims the next minor release after `galaxy.yml`'s version (where new modules come, under
+  semantic versioning), no other;
 * `CHANGELOG.rst` is exactly what `antsibull-changelog generate` makes from `changelog.yaml` (edit the YAML or the
   fragments, never the RST).
 
@@ -86,7 +87,11 @@ def module_problems(version, releases):
         if added is None:
             problems.append("plugins/modules/%s.py has no version_added" % module)
         elif version_key(added) > version_key(version):
-            problems.append("%s says version_added %s, after galaxy.yml's version %s" % (module, added, version))
+            # not released yet: new modules come with a minor release (semantic versioning), the next one
+            upcoming = "%d.%d.0" % (version_key(version)[0], version_key(version)[1] + 1)
+            if version_key(added) != version_key(upcoming):
+                problems.append("%s says version_added %s; a module not released yet is new in the next minor "
+                                "release after galaxy.yml's %s, %s" % (module, added, version, upcoming))
         elif added in releases:
             listed = [entry["name"] for entry in (releases[added].get("modules") or [])]
             if module not in listed:

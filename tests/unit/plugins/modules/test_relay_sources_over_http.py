@@ -55,6 +55,31 @@ STATES = [
 ]
 
 
+def assert_checked_applied_and_idempotent(log, runs, step, writes):
+    """Check mode, the real run and a rerun of one step: ``writes`` are the real run's writes after its one read."""
+    check, real, again = runs[step + ' (check)'], runs[step], runs[step + ' again']
+    assert check['changed'] is True and actions_of(log, check) == [DESCRIBE], step
+    assert [result['status'] for result in check['apps']] == ['planned'] * len(real['apps']), step
+    assert [result['change'] for result in check['apps']] == [result['change'] for result in real['apps']], step
+    assert all(request['outcome'] == 'planned' for request in check['writes']), step
+    # check mode lists each app's writes up to the first that a read must follow; the real run makes them first
+    planned, made = writes_by_app(check['writes']), writes_by_app(real['writes'])
+    assert set(planned) == set(made) and all(made[key][:len(writes)] == writes for key, writes in planned.items()), step
+    assert check['diff'][1:] == real['diff'][1:] and check['after'] == real['after'], step
+    assert check['summary'].replace('would create', 'created').replace('would update', 'updated').replace(
+        'would delete', 'deleted') == real['summary'], step
+    actions = actions_of(log, real)
+    assert real['changed'] is True and actions[0] == DESCRIBE and sorted(actions[1:]) == sorted(writes), step
+    assert all(request['outcome'] == 'applied' for request in real['writes']), step
+    assert again['changed'] is False and actions_of(log, again) == [DESCRIBE], step
+    assert again['apps'] == [] and again['before'] == again['after'] == [], step
+    assert not any(word in again['summary'] for word in ('would', 'created', 'updated', 'deleted', 'failed')), step
+    # the diffs the default callback prints: the summary first, then one per app, headed with it (tests/e2e's
+    # test_demo and test_iac_example_check_then_apply_then_idempotent see ansible-playbook print them)
+    assert real['diff'][0] == {'prepared': real['summary'] + '\n'}, step
+    assert check['diff'][0] == {'prepared': check['summary'] + '\n'}, step
+
+
 @pytest.mark.parametrize('update_mode', ['replace', 'merge'])
 def test_every_state_checked_applied_and_idempotent(update_mode, emulator, run):
     emulator.settings(update_mode=update_mode)
@@ -91,27 +116,7 @@ def test_every_state_checked_applied_and_idempotent(update_mode, emulator, run):
         'Delete the vhost': [DELETE, DELETE],
     }
     for step, writes in expected_writes.items():
-        check, real, again = runs[step + ' (check)'], runs[step], runs[step + ' again']
-        assert check['changed'] is True and actions_of(log, check) == [DESCRIBE], step
-        assert [result['status'] for result in check['apps']] == ['planned'] * len(real['apps']), step
-        assert [result['change'] for result in check['apps']] == [result['change'] for result in real['apps']], step
-        assert all(request['outcome'] == 'planned' for request in check['writes']), step
-        # check mode lists each app's writes up to the first that a read must follow; the real run makes them first
-        planned, made = writes_by_app(check['writes']), writes_by_app(real['writes'])
-        assert set(planned) == set(made) and all(made[key][:len(writes)] == writes for key, writes in planned.items()), step
-        assert check['diff'][1:] == real['diff'][1:] and check['after'] == real['after'], step
-        assert check['summary'].replace('would create', 'created').replace('would update', 'updated').replace(
-            'would delete', 'deleted') == real['summary'], step
-        actions = actions_of(log, real)
-        assert real['changed'] is True and actions[0] == DESCRIBE and sorted(actions[1:]) == sorted(writes), step
-        assert all(request['outcome'] == 'applied' for request in real['writes']), step
-        assert again['changed'] is False and actions_of(log, again) == [DESCRIBE], step
-        assert again['apps'] == [] and again['before'] == again['after'] == [], step
-        assert not any(word in again['summary'] for word in ('would', 'created', 'updated', 'deleted', 'failed')), step
-        # the diffs the default callback prints: the summary first, then one per app, headed with it (tests/e2e's
-        # test_demo and test_iac_example_check_then_apply_then_idempotent see ansible-playbook print them)
-        assert real['diff'][0] == {'prepared': real['summary'] + '\n'}, step
-        assert check['diff'][0] == {'prepared': check['summary'] + '\n'}, step
+        assert_checked_applied_and_idempotent(log, runs, step, writes)
 
     merge = runs['Merge']
     assert merge['diff'][0] == {'prepared': '%s: created 3 (live, sports, events)\n' % VHOST}
