@@ -165,6 +165,31 @@ class ThreadRecordingClient(ModelClient):
         return super(ThreadRecordingClient, self).call(action, version, body, write=write)
 
 
+def in_flight_gate(workers, gated):
+    """A ThreadRecordingClient class whose calls that ``gated(action, write)`` picks each wait until ``workers`` of
+    them are in flight: a run that ran fewer at a time fails with a broken barrier, and the class's ``most`` shows
+    that it never ran more."""
+    rendezvous = threading.Barrier(workers, timeout=20)
+    lock = threading.Lock()
+
+    class GateClient(ThreadRecordingClient):
+        in_flight = most = 0
+
+        def call(self, action, version, body=None, write=False):
+            if not gated(action, write):
+                return super(GateClient, self).call(action, version, body, write=write)
+            with lock:
+                GateClient.in_flight += 1
+                GateClient.most = max(GateClient.most, GateClient.in_flight)
+            try:
+                rendezvous.wait()
+                return super(GateClient, self).call(action, version, body, write=write)
+            finally:
+                with lock:
+                    GateClient.in_flight -= 1
+    return GateClient
+
+
 class ModelAPI(object):
     """The in-process API for a module that makes a client per worker thread: ``factory`` (the module's client
     factory) makes a ``client_class`` with ``client_options`` on the one model each time, kept in ``clients``;

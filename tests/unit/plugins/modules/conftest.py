@@ -71,3 +71,18 @@ def run_over_http(capsys, monkeypatch):
     def run(module, args, endpoint, check_mode=False, diff=False):
         return run_module_over_http(capsys, module, args, endpoint, check_mode=check_mode, diff=diff)
     return run
+
+
+@pytest.fixture
+def stop_flags(monkeypatch):
+    """The StopFlags the modules install, in order, for a test to raise one as a signal would."""
+    from ansible_collections.volcengine.cloud.plugins.module_utils import interrupts
+
+    flags = []
+    original_install = interrupts.StopFlag.install
+
+    def install(flag):
+        flags.append(flag)
+        return original_install(flag)
+    monkeypatch.setattr(interrupts.StopFlag, 'install', install)
+    return flags

@@ -6,12 +6,10 @@ per worker thread as in production."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import threading
-
 import pytest
 
 from ansible_collections.volcengine.cloud.plugins.modules import volc_live_relay_sources as module
-from ansible_collections.volcengine.cloud.tests.unit.model_client import ModelAPI, ThreadRecordingClient, app_config, groups_of
+from ansible_collections.volcengine.cloud.tests.unit.model_client import ModelAPI, ThreadRecordingClient, app_config, groups_of, in_flight_gate
 from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.test_volc_live_relay_source import group
 
 VHOST = 'push.example.com'
@@ -321,31 +319,12 @@ def test_an_answer_it_does_not_understand_stops_the_task_before_any_write(run):
 
 def test_writes_run_concurrently_on_at_most_max_workers_threads_each_with_its_own_client(run):
     workers = 4
-    rendezvous = threading.Barrier(workers, timeout=20)
-    in_flight, most = [0], [0]
-    lock = threading.Lock()
+    gate = in_flight_gate(workers, lambda action, write: action == UPDATE)
 
-    class RendezvousClient(ThreadRecordingClient):
-        """Each update waits until ``workers`` updates are in flight: the run would fail with a broken barrier if
-        the pool ran fewer at a time, and ``most`` shows it never runs more."""
-
-        def call(self, action, version, body=None, write=False):
-            if action != UPDATE:
-                return super(RendezvousClient, self).call(action, version, body, write=write)
-            with lock:
-                in_flight[0] += 1
-                most[0] = max(most[0], in_flight[0])
-            try:
-                rendezvous.wait()
-                return super(RendezvousClient, self).call(action, version, body, write=write)
-            finally:
-                with lock:
-                    in_flight[0] -= 1
-
-    api = ModelAPI(client_class=RendezvousClient)
+    api = ModelAPI(client_class=gate)
     result = run(api, config=[entry(app, origin(app)) for app in apps(12)], max_workers=workers).result
     assert not result.get('failed'), result.get('msg')
-    assert most[0] == workers
+    assert gate.most == workers
     assert len(api.view.writes()) == 12
     assert all(len(client.threads) == 1 for client in api.clients), 'a client is used by one thread only'
     assert len(api.clients) <= 1 + workers  # the reading worker's, then one per writing worker
@@ -382,24 +361,14 @@ def test_vhosts_compare_case_insensitively_and_another_vhost_in_the_answer_stops
     assert other.failed and api.view.writes() == [] and 'RelaySourceConfigList[0].Vhost' in other.result['msg']
 
 
-def test_an_interrupt_stops_every_app_not_started_and_says_what_became_of_each(run, monkeypatch):
-    from ansible_collections.volcengine.cloud.plugins.module_utils import interrupts
-
-    flags = []
-    original_install = interrupts.StopFlag.install
-
-    def install(flag):
-        flags.append(flag)
-        return original_install(flag)
-    monkeypatch.setattr(interrupts.StopFlag, 'install', install)
-
+def test_an_interrupt_stops_every_app_not_started_and_says_what_became_of_each(run, stop_flags):
     class InterruptingClient(ThreadRecordingClient):
         """The third write raises the stop flag as a Ctrl-C would, once it was sent."""
 
         def call(self, action, version, body=None, write=False):
             answer = super(InterruptingClient, self).call(action, version, body, write=write)
             if write and len(api.view.writes()) == 3:
-                flags[0].set('SIGINT')
+                stop_flags[0].set('SIGINT')
             return answer
 
     api = ModelAPI(client_class=InterruptingClient)

@@ -25,6 +25,7 @@ from ansible_collections.volcengine.cloud.tests.emulator.api_model import (
 from ansible_collections.volcengine.cloud.tests.unit.model_client import (
     ModelAPI,
     ThreadRecordingClient,
+    in_flight_gate,
     list_page,
     scheduled_state,
     stream_entry,
@@ -417,28 +418,18 @@ def test_an_attempt_still_open_makes_the_stream_unknown_and_writes_nothing_more_
     assert [call[0] for call in api.view.calls] == [LIST, UPDATE, LIST]
 
 
-def test_an_interrupt_stops_every_stream_not_started_and_says_what_became_of_each(run, monkeypatch):
-    from ansible_collections.volcengine.cloud.plugins.module_utils import interrupts
-
-    flags = []
-    original_install = interrupts.StopFlag.install
-
-    def install(flag):
-        flags.append(flag)
-        return original_install(flag)
-    monkeypatch.setattr(interrupts.StopFlag, 'install', install)
-
+def test_an_interrupt_stops_every_stream_not_started_and_says_what_became_of_each(run, stop_flags):
     class InterruptingClient(ThreadRecordingClient):
         """The third write raises the stop flag as a Ctrl-C would, once it was answered."""
 
         def call(self, action, version, body=None, write=False):
             answer = super(InterruptingClient, self).call(action, version, body, write=write)
             if write and len(api.view.writes()) == 3:
-                flags[0].set('SIGINT')
+                stop_flags[0].set('SIGINT')
             return answer
 
     api = seeded()
-    outcome = run(api, factory=lambda: InterruptingClient(api.model, stop=flags[0]),
+    outcome = run(api, factory=lambda: InterruptingClient(api.model, stop=stop_flags[0]),
                   config=[entry('s%02d' % number) for number in range(10)], max_workers=1).result
     assert outcome['failed'] and len(api.view.writes()) == 3
     assert [item['status'] for item in outcome['streams']] == ['applied'] * 3 + ['not_started'] * 7
@@ -449,27 +440,17 @@ def test_an_interrupt_stops_every_stream_not_started_and_says_what_became_of_eac
     assert outcome['changed'] is True
 
 
-def test_an_interrupt_after_a_stream_started_but_before_its_write_was_sent_leaves_it_not_started(run, monkeypatch):
-    from ansible_collections.volcengine.cloud.plugins.module_utils import interrupts
-
-    flags = []
-    original_install = interrupts.StopFlag.install
-
-    def install(flag):
-        flags.append(flag)
-        return original_install(flag)
-    monkeypatch.setattr(interrupts.StopFlag, 'install', install)
-
+def test_an_interrupt_after_a_stream_started_but_before_its_write_was_sent_leaves_it_not_started(run, stop_flags):
     class SignalBeforeSecondWrite(ThreadRecordingClient):
         """SIGTERM arrives while the second write waits to be sent (as in the rate limiter): the client stops it."""
 
         def call(self, action, version, body=None, write=False):
             if write and len(api.view.writes()) == 1:
-                flags[0].set('SIGTERM')
+                stop_flags[0].set('SIGTERM')
             return super(SignalBeforeSecondWrite, self).call(action, version, body, write=write)
 
     api = seeded()
-    outcome = run(api, factory=lambda: SignalBeforeSecondWrite(api.model, stop=flags[0]),
+    outcome = run(api, factory=lambda: SignalBeforeSecondWrite(api.model, stop=stop_flags[0]),
                   config=[entry('s%02d' % number) for number in range(3)], max_workers=1).result
     assert outcome['failed'] and names(api) == ['s00']
     assert [item['status'] for item in outcome['streams']] == ['applied', 'not_started', 'not_started']
@@ -480,28 +461,12 @@ def test_an_interrupt_after_a_stream_started_but_before_its_write_was_sent_leave
 
 def test_writes_run_concurrently_on_at_most_max_workers_threads_each_with_its_own_client(run):
     workers = 4
-    rendezvous = threading.Barrier(workers, timeout=20)
-    in_flight, most = [0], [0]
-    lock = threading.Lock()
+    gate = in_flight_gate(workers, lambda action, write: write)
 
-    class RendezvousClient(ThreadRecordingClient):
-        def call(self, action, version, body=None, write=False):
-            if not write:
-                return super(RendezvousClient, self).call(action, version, body, write=write)
-            with lock:
-                in_flight[0] += 1
-                most[0] = max(most[0], in_flight[0])
-            try:
-                rendezvous.wait()
-                return super(RendezvousClient, self).call(action, version, body, write=write)
-            finally:
-                with lock:
-                    in_flight[0] -= 1
-
-    api = seeded(client_class=RendezvousClient)
+    api = seeded(client_class=gate)
     result = run(api, config=[entry('s%02d' % number) for number in range(12)], max_workers=workers).result
     assert not result.get('failed'), result.get('msg')
-    assert most[0] == workers and len(api.view.writes()) == 12
+    assert gate.most == workers and len(api.view.writes()) == 12
     assert all(len(client.threads) == 1 for client in api.clients) and all(client.closed for client in api.clients)
     assert len(api.clients) <= 1 + workers
 
