@@ -230,9 +230,30 @@ class ItemRun(object):
         return result
 
 
+class ScopeRead(object):
+    """One read of a vhost or a domain (``scope``): the RequestIds of its calls and, when it failed, ``error`` (an
+    answer that is not understood included)."""
+
+    def __init__(self, scope):
+        self.scope = scope
+        self.request_ids = []
+        self.error = None
+
+    def made_with(self, client, read):
+        """Run ``read()``, which calls the API through ``client``; keep the RequestIds of its calls and the error
+        that stopped it. Returns the ScopeRead."""
+        start = len(client.request_ids)
+        try:
+            read()
+        except VolcengineError as error:
+            self.error = error
+        self.request_ids = list(client.request_ids[start:])
+        return self
+
+
 class ManyItemsRun(object):
     """One run of a many-item module over ``scope`` (vhosts or domains, each read once) with ``read_one(client,
-    name)``, which reads one of them and returns a read with ``error`` and ``request_ids``. Subclasses set ``nouns``,
+    name)``, which reads one of them and returns its ScopeRead. Subclasses set ``nouns``,
     fill ``items`` (ItemRuns) in their planning step, and give ``read_order`` and ``item_diff``."""
 
     nouns = None  # a Nouns

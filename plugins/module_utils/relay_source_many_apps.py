@@ -31,7 +31,6 @@ says what an app is there.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError
 from ansible_collections.volcengine.cloud.plugins.module_utils.many_items import (
     CREATE,
     DEFAULT_MAX_WORKERS,
@@ -45,6 +44,7 @@ from ansible_collections.volcengine.cloud.plugins.module_utils.many_items import
     ItemRun,
     ManyItemsRun,
     Nouns,
+    ScopeRead,
     validate_task,
 )
 from ansible_collections.volcengine.cloud.plugins.module_utils.many_items import scope_of as many_items_scope_of
@@ -149,33 +149,29 @@ def render(config):
 # One run
 # --------------------------------------------------------------------------------------------------------------
 
-class VhostRead(object):
-    """One vhost-wide read: ``apps`` (app -> StoredApp, in the API's order), ``vhost_wide`` (entries in config
-    shape), ``request_ids`` and, when it failed, ``error``."""
+class VhostRead(ScopeRead):
+    """One vhost-wide read (many_items.ScopeRead): ``apps`` (app -> StoredApp, in the API's order) and
+    ``vhost_wide`` (entries in config shape)."""
 
     def __init__(self, vhost):
+        super(VhostRead, self).__init__(vhost)
         self.vhost = vhost
         self.apps = {}
         self.vhost_wide = []
-        self.request_ids = []
-        self.error = None
 
 
 def read_vhost(client, vhost):
-    """One DescribeRelaySourceV3 without App; a VhostRead (with ``error`` set when the read failed, an answer listing
-    another vhost included: relay_source_api checks every entry)."""
+    """One DescribeRelaySourceV3 without App, as a VhostRead (its ``error`` set when the read failed, an answer
+    listing another vhost included: relay_source_api checks every entry)."""
     read = VhostRead(vhost)
-    start = len(client.request_ids)
-    try:
+
+    def keep_apps():
         for stored in read_apps(client, vhost):
             if stored.app in VHOST_WIDE_APPS:
                 read.vhost_wide.append(stored.config())
             else:
                 read.apps[stored.app] = stored
-    except VolcengineError as error:
-        read.error = error
-    read.request_ids = list(client.request_ids[start:])
-    return read
+    return read.made_with(client, keep_apps)
 
 
 class AppRun(ItemRun):

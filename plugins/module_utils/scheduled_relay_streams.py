@@ -26,7 +26,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.volcengine.cloud.plugins.module_utils import many_items
-from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError
 from ansible_collections.volcengine.cloud.plugins.module_utils.interrupts import Interrupted
 from ansible_collections.volcengine.cloud.plugins.module_utils.many_items import (
     CREATE,
@@ -38,6 +37,7 @@ from ansible_collections.volcengine.cloud.plugins.module_utils.many_items import
     ItemRun,
     ManyItemsRun,
     Nouns,
+    ScopeRead,
 )
 from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_input import RelaySourceInputError
 from ansible_collections.volcengine.cloud.plugins.module_utils.scheduled_relay import (
@@ -99,29 +99,24 @@ def render(config, now):
 # One run
 # --------------------------------------------------------------------------------------------------------------
 
-class DomainRead(object):
-    """One domain's read: ``streams`` (stream_key -> Stream, in the API's order), ``request_ids`` and, when it failed,
-    ``error``."""
+class DomainRead(ScopeRead):
+    """One domain's read (many_items.ScopeRead): ``streams`` (stream_key -> Stream, in the API's order)."""
 
     def __init__(self, domain):
+        super(DomainRead, self).__init__(domain)
         self.domain = domain
         self.streams = {}
-        self.request_ids = []
-        self.error = None
 
 
 def read_domain(client, domain):
-    """Every page of ListRelaySourceV4 for ``domain``; a DomainRead (with ``error`` set when the read failed, an
+    """Every page of ListRelaySourceV4 for ``domain``, as a DomainRead (its ``error`` set when the read failed, an
     answer that is not understood included)."""
     read = DomainRead(domain)
-    start = len(client.request_ids)
-    try:
+
+    def keep_streams():
         for stream in list_streams(client, domain):
             read.streams[stream.key] = stream
-    except VolcengineError as error:
-        read.error = error
-    read.request_ids = list(client.request_ids[start:])
-    return read
+    return read.made_with(client, keep_streams)
 
 
 class StreamRun(ItemRun):
