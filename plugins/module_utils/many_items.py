@@ -28,8 +28,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.volcengine.cloud.plugins.module_utils.errors import VolcengineError
+from ansible_collections.volcengine.cloud.plugins.module_utils.module_support import fail_from_error
 from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_input import RelaySourceInputError
-from ansible_collections.volcengine.cloud.plugins.module_utils.worker_pool import NotStarted, internal_error, run_each
+from ansible_collections.volcengine.cloud.plugins.module_utils.worker_pool import NotStarted, internal_error, run_each, serialized
 
 MERGED, REPLACED, OVERRIDDEN, DELETED, GATHERED, RENDERED = 'merged', 'replaced', 'overridden', 'deleted', 'gathered', 'rendered'
 STATES = (MERGED, REPLACED, OVERRIDDEN, DELETED, GATHERED, RENDERED)
@@ -253,10 +254,14 @@ class ScopeRead(object):
 
 class ManyItemsRun(object):
     """One run of a many-item module over ``scope`` (vhosts or domains, each read once) with ``read_one(client,
-    name)``, which reads one of them and returns its ScopeRead. Subclasses set ``nouns``,
-    fill ``items`` (ItemRuns) in their planning step, and give ``read_order`` and ``item_diff``."""
+    name)``, which reads one of them and returns its ScopeRead. Subclasses set ``nouns``, ``state`` and
+    ``apart_key``, fill ``items`` (ItemRuns) in ``plan`` (which may raise RelaySourceInputError for input only the
+    reads show wrong), and give ``read_order``, ``item_diff``, ``gathered`` and ``entries_apart`` (the entries
+    returned under ``apart_key``); read_plan_apply runs the steps."""
 
     nouns = None  # a Nouns
+    # the return key of the entries the reads found that the module reports apart and never changes (entries_apart)
+    apart_key = None
 
     def __init__(self, scope, max_workers, read_one):
         self.scope = scope
@@ -272,6 +277,10 @@ class ManyItemsRun(object):
     def item_diff(self, item):
         """The diff of one item that changes."""
         raise NotImplementedError
+
+    def warnings(self):
+        """What the planned changes should warn about."""
+        return []
 
     # -- the steps ----------------------------------------------------------------------------------------
 
@@ -379,6 +388,29 @@ class ManyItemsRun(object):
                     signal_name, plural.capitalize(), ', '.join(parts) or 'none',
                     (' Stopped part-way: %s.' % ', '.join(item.name for item in stopped[:10])) if stopped else '',
                     plural, singular, singular))
+
+
+def read_plan_apply(module, run, clients, stop, failed_read_lead):
+    """The steps of a task that reads (every state but rendered), each ending the task when it should: the reads, of
+    which a failed one fails the task before any write (``failed_read_lead`` % its scope leads the message);
+    gathered's result; the plan, whose input errors only the reads show fail the task before any write; its
+    warnings; and, outside check mode, the writes."""
+    failed_read = run.read(clients)
+    if failed_read is not None:
+        fail_from_error(module, failed_read.error, 'Nothing was written.', lead=failed_read_lead % failed_read.scope,
+                        changed=False, request_ids=run.request_ids())
+    if run.state == GATHERED:
+        result = dict(changed=False, gathered=run.gathered())
+        result[run.apart_key] = run.entries_apart()
+        module.exit_json(request_ids=run.request_ids(), **result)
+    try:
+        run.plan()
+    except RelaySourceInputError as error:
+        module.fail_json(msg=str(error), path=error.path, changed=False, request_ids=run.request_ids())
+    for warning in run.warnings():
+        module.warn(warning)
+    if not module.check_mode:
+        run.apply(clients, warn=serialized(module.warn), stop=stop)
 
 
 def finish(module, run, result, stop):

@@ -219,6 +219,7 @@ class RelaySourcesRun(ManyItemsRun):
     other methods are what the module returns (many_items.ManyItemsRun has those every many-item module shares)."""
 
     nouns = NOUNS
+    apart_key = 'vhost_wide'
 
     def __init__(self, state, config, vhosts, max_workers=DEFAULT_MAX_WORKERS):
         self.state = state
@@ -256,6 +257,9 @@ class RelaySourcesRun(ManyItemsRun):
 
     def vhost_wide(self):
         return [entry for read in self.reads for entry in read.vhost_wide]
+
+    def entries_apart(self):
+        return self.vhost_wide()
 
     def read_order(self):
         return [(read.vhost, app) for read in self.reads for app in read.apps]

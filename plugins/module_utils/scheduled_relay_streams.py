@@ -163,6 +163,7 @@ class ScheduledRelaysRun(ManyItemsRun):
     methods are what the module returns."""
 
     nouns = NOUNS
+    apart_key = 'ended'
 
     def __init__(self, state, config, domains, max_workers, now):
         self.state = state
@@ -214,6 +215,9 @@ class ScheduledRelaysRun(ManyItemsRun):
     def ended(self):
         """Every stream read whose window has ended, in the shape of ``config``."""
         return [stream.config() for read in self.reads for stream in read.streams.values() if stream.ended(self.now)]
+
+    def entries_apart(self):
+        return self.ended()
 
     def read_order(self):
         return [key for read in self.reads for key in read.streams]

@@ -494,10 +494,10 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.volcengine.cloud.plugins.module_utils.interrupts import StopFlag
 from ansible_collections.volcengine.cloud.plugins.module_utils import many_items
 from ansible_collections.volcengine.cloud.plugins.module_utils.module_support import (
-    client_factory_from_module, fail_from_error, refuse_endpoint_userinfo, volcengine_argument_spec)
+    client_factory_from_module, refuse_endpoint_userinfo, volcengine_argument_spec)
 from ansible_collections.volcengine.cloud.plugins.module_utils import relay_source_many_apps as relay_sources
 from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_input import RelaySourceInputError, groups_argument_spec
-from ansible_collections.volcengine.cloud.plugins.module_utils.worker_pool import ClientPerThread, serialized
+from ansible_collections.volcengine.cloud.plugins.module_utils.worker_pool import ClientPerThread
 
 
 def argument_spec():
@@ -529,19 +529,7 @@ def main():
     run = relay_sources.RelaySourcesRun(state, config, vhosts, module.params['max_workers'])
     stop = StopFlag().install()
     with ClientPerThread(client_factory_from_module(module, stop)) as clients:
-        failed_read = run.read(clients)
-        if failed_read is not None:
-            fail_from_error(module, failed_read.error, 'Nothing was written.',
-                            lead='Reading the relay sources of vhost %s failed.' % failed_read.vhost,
-                            changed=False, request_ids=run.request_ids())
-        if state == many_items.GATHERED:
-            module.exit_json(changed=False, gathered=run.gathered(), vhost_wide=run.vhost_wide(),
-                             request_ids=run.request_ids())
-        run.plan()
-        for warning in run.warnings():
-            module.warn(warning)
-        if not module.check_mode:
-            run.apply(clients, warn=serialized(module.warn), stop=stop)
+        many_items.read_plan_apply(module, run, clients, stop, 'Reading the relay sources of vhost %s failed.')
 
     check_mode = module.check_mode
     many_items.finish(module, run, dict(

@@ -503,10 +503,10 @@ from ansible_collections.volcengine.cloud.plugins.module_utils import many_items
 from ansible_collections.volcengine.cloud.plugins.module_utils import scheduled_relay_streams as streams
 from ansible_collections.volcengine.cloud.plugins.module_utils.interrupts import StopFlag
 from ansible_collections.volcengine.cloud.plugins.module_utils.module_support import (
-    client_factory_from_module, fail_from_error, refuse_endpoint_userinfo, volcengine_argument_spec)
+    client_factory_from_module, refuse_endpoint_userinfo, volcengine_argument_spec)
 from ansible_collections.volcengine.cloud.plugins.module_utils.relay_source_input import RelaySourceInputError
 from ansible_collections.volcengine.cloud.plugins.module_utils.scheduled_relay_input import config_argument_spec
-from ansible_collections.volcengine.cloud.plugins.module_utils.worker_pool import ClientPerThread, serialized
+from ansible_collections.volcengine.cloud.plugins.module_utils.worker_pool import ClientPerThread
 
 
 def argument_spec():
@@ -536,19 +536,7 @@ def main():
     run = streams.ScheduledRelaysRun(state, config, domains, max_workers, now)
     stop = StopFlag().install()
     with ClientPerThread(client_factory_from_module(module, stop)) as clients:
-        failed_read = run.read(clients)
-        if failed_read is not None:
-            fail_from_error(module, failed_read.error, 'Nothing was written.',
-                            lead='Reading the fixed-trigger relays of domain %s failed.' % failed_read.domain,
-                            changed=False, request_ids=run.request_ids())
-        if state == many_items.GATHERED:
-            module.exit_json(changed=False, gathered=run.gathered(), ended=run.ended(), request_ids=run.request_ids())
-        try:
-            run.plan()
-        except RelaySourceInputError as error:
-            module.fail_json(msg=str(error), path=error.path, changed=False, request_ids=run.request_ids())
-        if not module.check_mode:
-            run.apply(clients, warn=serialized(module.warn), stop=stop)
+        many_items.read_plan_apply(module, run, clients, stop, 'Reading the fixed-trigger relays of domain %s failed.')
 
     check_mode = module.check_mode
     many_items.finish(module, run, dict(
