@@ -76,6 +76,8 @@ def _forbidden_character(text):
 
 def _non_printable_ascii(text):
     """(position, character) of the first character of ``text`` outside printable ASCII, or None."""
+    if text.isascii() and text.isprintable():  # the common case, without a Python loop over every character
+        return None
     for position, character in enumerate(text):
         if not ' ' <= character <= '~':
             return position, character

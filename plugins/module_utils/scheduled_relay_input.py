@@ -42,6 +42,7 @@ LATEST_TIME = 253402300799
 
 _SCHEME = re.compile(r'([A-Za-z][A-Za-z0-9+.-]*)://', re.ASCII)
 _DIGITS = re.compile(r'[0-9]+', re.ASCII)
+_VISIBLE_ASCII = re.compile(r'[!-~]+', re.ASCII)  # printable ASCII but the space
 # Date, time (seconds and a fraction optional), then Z, +hh:mm, +hhmm or +hh, or nothing (refused, with its own
 # message). The separator may be a space: str() of a YAML timestamp reads "2026-12-20 18:00:00+08:00".
 _ISO_TIME = re.compile(r'([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]+))?)?'
@@ -136,7 +137,7 @@ def validate_stream(stream, path='stream'):
 def validate_origin(url, path):
     """A full URL of a scheme the API pulls, with a valid host and port."""
     _require_text(url, path, 'must not be empty; give a full URL such as rtmp://origin.example.com/live/stream')
-    if any(not ' ' < character <= '~' for character in url):
+    if not _VISIBLE_ASCII.fullmatch(url):
         raise RelaySourceInputError(path, 'must be printable ASCII without whitespace (percent-encode other characters '
                                     'and write an internationalised domain name in its xn-- form), got %r' % url)
     scheme = _SCHEME.match(url)
