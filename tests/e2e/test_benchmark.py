@@ -175,9 +175,13 @@ def test_scheduled_benchmark_runs_and_renders_its_section(tmp_path):
         measured = json.load(results_file)
 
     noop = measured['noop']
-    assert (noop['streams'], noop['calls_per_run'], noop['expected_calls'], noop['actions']) == (12, [1], 1, ['ListRelaySourceV4'])
+    # one run of each form (the entries in the task, in a JSON file), each next to its floor (a module that does nothing)
+    assert (noop['streams'], noop['calls_per_run'], noop['expected_calls'], noop['actions']) == (12, [1, 1], 1, ['ListRelaySourceV4'])
     assert (noop['changed'], noop['failed_tasks'], noop['state_unchanged']) == (0, 0, True)
-    assert noop['wall'] > 0 and noop['ping_wall'] > 0
+    assert sorted(noop['forms']) == ['json_file', 'task'] and noop['ping_wall'] > 0
+    for figures in noop['forms'].values():
+        assert figures['wall'] > 0 and figures['floor_wall'] > 0
+        assert figures['module_share'] == figures['wall'] - figures['floor_wall']
     throughput = measured['throughput']
     assert (throughput['calls'], throughput['expected_calls'], throughput['throttled_429']) == (8, 8, 0)
     assert (throughput['failed_streams'], throughput['failed_tasks'], throughput['changed']) == (0, 0, 1)
@@ -187,5 +191,5 @@ def test_scheduled_benchmark_runs_and_renders_its_section(tmp_path):
 
     fresh, text = assert_renders_like_the_committed_page(results.parent, tmp_path)
     title = 'volc_live_scheduled_relay_sources: many streams in one task (tools/bench_scheduled_relay_sources.py)'
-    assert list(fresh) == [title] and len(fresh[title]) == 2
-    assert '(goal: at least 90 %)' in text
+    assert list(fresh) == [title] and len(fresh[title]) == 3
+    assert '(goal: at least 90 %)' in text and '(goal: at most 0.5\u00d7)' in text

@@ -50,10 +50,12 @@ def test_failed_streams_are_the_missing_the_different_and_the_undeclared(bench):
     assert bench.failed_streams(expected, expected) == []
 
 
-def noop(**changes):
-    figures = {'streams': 1000, 'repeats': 3, 'calls': 2, 'calls_per_run': [2, 2, 2], 'expected_calls': 2,
-               'actions': ['ListRelaySourceV4'], 'changed': 0, 'failed_tasks': 0, 'state_unchanged': True,
-               'wall': 2.4, 'ping_wall': 2.0, 'ratio': 1.2, 'ping_carrying_wall': 2.2}
+def noop(json_file=None, **changes):
+    figures = {'streams': 1000, 'repeats': 3, 'runs': 6, 'calls': 2, 'calls_per_run': [2] * 6, 'expected_calls': 2,
+               'actions': ['ListRelaySourceV4'], 'changed': 0, 'failed_tasks': 0, 'state_unchanged': True, 'ping_wall': 1.0,
+               'forms': {'task': {'wall': 2.1, 'floor_wall': 1.8, 'module_share': 0.3, 'share_of_ping': 0.3},
+                         'json_file': dict({'wall': 1.3, 'floor_wall': 1.1, 'module_share': 0.2, 'share_of_ping': 0.2},
+                                           **(json_file or {}))}}
     figures.update(changes)
     return figures
 
@@ -67,8 +69,11 @@ def throughput(**changes):
 
 @pytest.mark.parametrize('noop_changes, throughput_changes, missed', [
     ({}, {}, []),
-    ({'ratio': 1.51, 'wall': 3.02}, {}, ['1.51 times the ping playbook']),
-    ({'calls_per_run': [2, 3, 2], 'calls': 3}, {}, ['made [2, 3, 2] API calls']),
+    ({'json_file': {'wall': 1.61, 'module_share': 0.51, 'share_of_ping': 0.51}}, {},
+     ['(entries in a JSON file) took 1.61 s, 0.51 s over the floor (1.10 s), 0.51 times the ping playbook (1.00 s)']),
+    ({'json_file': {'share_of_ping': 0.5}}, {}, []),
+    ({'calls_per_run': [2, 3, 2, 2, 2, 2], 'calls': 3}, {}, ['made [2, 3, 2, 2, 2, 2] API calls']),
+    ({'calls_per_run': [2, 2, 2]}, {}, ['made [2, 2, 2] API calls']),
     ({'actions': ['ListRelaySourceV4', 'UpdateRelaySourceV4']}, {}, ['ListRelaySourceV4, UpdateRelaySourceV4']),
     ({'changed': 1}, {}, ['changed=1']),
     ({'state_unchanged': False}, {}, ['state unchanged: False']),
@@ -93,3 +98,23 @@ def test_the_throughput_figures_are_the_median_run_with_every_run_counted(bench)
     figures = bench.throughput_figures(runs)
     assert (figures['span'], figures['share_of_ceiling'], figures['share_range']) == (20.5, 0.97, [0.95, 1.01])
     assert (figures['runs'], figures['throttled_429'], figures['failed_streams']) == (3, 2, 1)
+
+
+def test_the_floor_module_has_the_options_of_the_module(bench, tmp_path):
+    """The floor of the no-op: a module with the same options (each fallback Ansible's env_fallback over the same
+    variables), which does nothing but return."""
+    from ansible_collections.volcengine.cloud.plugins.modules.volc_live_scheduled_relay_sources import argument_spec
+    bench.write_floor_module(str(tmp_path))
+    source = (tmp_path / 'library' / (bench.FLOOR_MODULE + '.py')).read_text(encoding='utf-8')
+    namespace = {}
+    exec(compile(source, bench.FLOOR_MODULE, 'exec'), namespace)  # pylint: disable=exec-used
+    floor, spec = namespace['ARGUMENT_SPEC'], argument_spec()
+
+    def without_fallbacks(options):
+        return dict((name, dict((key, without_fallbacks(value) if key == 'options' else value)
+                                for key, value in option.items() if key != 'fallback')) for name, option in options.items())
+    assert without_fallbacks(floor) == without_fallbacks(spec)
+    assert dict((name, option['fallback'][1]) for name, option in floor.items() if 'fallback' in option) == dict(
+        (name, list(option['fallback'][1])) for name, option in spec.items() if 'fallback' in option)
+    assert all(option['fallback'][0] is namespace['env_fallback'] for option in floor.values() if 'fallback' in option)
+    assert 'exit_json(changed=False)' in source and 'secret_key' in floor
