@@ -75,7 +75,15 @@ def write_playbook(directory, name, tasks, hosts='localhost'):
 
 
 def run_playbook(playbook, emulator, workdir, rate_limit=0, forks=5, inventory=None, extra_env=None):
+    """(wall seconds, the completed process) of one ansible-playbook run against ``emulator``.
+
+    Its TMPDIR is ``workdir``/tmp, and so is the client limiter's window (plugins/module_utils/rate_limit.py keeps one per
+    user and access key in the temporary directory): the runs of one benchmark share it, as the forks of a controller
+    do, but another run on the machine with the emulator's demo key cannot take from their requests per second."""
+    private_tmp = os.path.join(workdir, 'tmp')
+    os.makedirs(private_tmp, mode=0o700, exist_ok=True)
     environment = {key: value for key, value in os.environ.items() if not key.startswith(('ANSIBLE_', 'VOLCENGINE_'))}
+    environment['TMPDIR'] = private_tmp
     environment.update({
         'ANSIBLE_COLLECTIONS_PATH': BUILD_ROOT,
         'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'False',
