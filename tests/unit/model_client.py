@@ -190,6 +190,19 @@ def in_flight_gate(workers, gated):
     return GateClient
 
 
+def interrupt_after_writes(count, stop_flags):
+    """A ThreadRecordingClient class that raises the task's stop flag (the first of ``stop_flags``, the conftest
+    fixture) with SIGINT, as a Ctrl-C would, once the model has answered its ``count``-th write."""
+
+    class InterruptingClient(ThreadRecordingClient):
+        def call(self, action, version, body=None, write=False):
+            answer = super(InterruptingClient, self).call(action, version, body, write=write)
+            if write and len(self.write_requests()) == count:
+                stop_flags[0].set('SIGINT')
+            return answer
+    return InterruptingClient
+
+
 class ModelAPI(object):
     """The in-process API for a module that makes a client per worker thread: ``factory`` (the module's client
     factory) makes a ``client_class`` with ``client_options`` on the one model each time, kept in ``clients``;

@@ -9,7 +9,8 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.volcengine.cloud.plugins.modules import volc_live_relay_sources as module
-from ansible_collections.volcengine.cloud.tests.unit.model_client import ModelAPI, ThreadRecordingClient, app_config, groups_of, in_flight_gate
+from ansible_collections.volcengine.cloud.tests.unit.model_client import (
+    ModelAPI, app_config, groups_of, in_flight_gate, interrupt_after_writes)
 from ansible_collections.volcengine.cloud.tests.unit.plugins.modules.test_volc_live_relay_source import group
 
 VHOST = 'push.example.com'
@@ -362,16 +363,7 @@ def test_vhosts_compare_case_insensitively_and_another_vhost_in_the_answer_stops
 
 
 def test_an_interrupt_stops_every_app_not_started_and_says_what_became_of_each(run, stop_flags):
-    class InterruptingClient(ThreadRecordingClient):
-        """The third write raises the stop flag as a Ctrl-C would, once it was sent."""
-
-        def call(self, action, version, body=None, write=False):
-            answer = super(InterruptingClient, self).call(action, version, body, write=write)
-            if write and len(api.view.writes()) == 3:
-                stop_flags[0].set('SIGINT')
-            return answer
-
-    api = ModelAPI(client_class=InterruptingClient)
+    api = ModelAPI(client_class=interrupt_after_writes(3, stop_flags))
     result = run(api, config=[entry(app, origin(app)) for app in apps(10)], max_workers=1).result
     assert result['failed'] and len(api.view.writes()) == 3
     statuses = [item['status'] for item in result['apps']]

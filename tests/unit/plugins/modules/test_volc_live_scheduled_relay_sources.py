@@ -8,7 +8,6 @@ interrupts."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import threading
 import time
 
 import pytest
@@ -26,6 +25,7 @@ from ansible_collections.volcengine.cloud.tests.unit.model_client import (
     ModelAPI,
     ThreadRecordingClient,
     in_flight_gate,
+    interrupt_after_writes,
     list_page,
     scheduled_state,
     stream_entry,
@@ -324,18 +324,10 @@ def test_a_thousand_streams_are_read_with_two_list_calls_and_a_no_op_writes_noth
 
 
 def test_domains_are_read_concurrently(run):
-    rendezvous = threading.Barrier(3, timeout=20)
-
-    class RendezvousClient(ThreadRecordingClient):
-        """Each List waits until the three domains are being read at once (a broken barrier otherwise)."""
-
-        def call(self, action, version, body=None, write=False):
-            if action == LIST:
-                rendezvous.wait()
-            return super(RendezvousClient, self).call(action, version, body, write=write)
-
+    # each List waits until the three domains are being read at once (a broken barrier otherwise)
     domains = [DOMAIN, OTHER, 'pull3.example.com']
-    api = seeded(*[stream_entry(domain, 'live', 'a', [A]) for domain in domains], client_class=RendezvousClient)
+    api = seeded(*[stream_entry(domain, 'live', 'a', [A]) for domain in domains],
+                 client_class=in_flight_gate(3, lambda action, write: action == LIST))
     result = run(api, state='gathered', domains=domains, max_workers=3).result
     assert not result.get('failed'), result.get('msg')
     assert [item['domain'] for item in result['gathered']] == domains
@@ -419,17 +411,9 @@ def test_an_attempt_still_open_makes_the_stream_unknown_and_writes_nothing_more_
 
 
 def test_an_interrupt_stops_every_stream_not_started_and_says_what_became_of_each(run, stop_flags):
-    class InterruptingClient(ThreadRecordingClient):
-        """The third write raises the stop flag as a Ctrl-C would, once it was answered."""
-
-        def call(self, action, version, body=None, write=False):
-            answer = super(InterruptingClient, self).call(action, version, body, write=write)
-            if write and len(api.view.writes()) == 3:
-                stop_flags[0].set('SIGINT')
-            return answer
-
+    interrupting_client = interrupt_after_writes(3, stop_flags)
     api = seeded()
-    outcome = run(api, factory=lambda: InterruptingClient(api.model, stop=stop_flags[0]),
+    outcome = run(api, factory=lambda: interrupting_client(api.model, stop=stop_flags[0]),
                   config=[entry('s%02d' % number) for number in range(10)], max_workers=1).result
     assert outcome['failed'] and len(api.view.writes()) == 3
     assert [item['status'] for item in outcome['streams']] == ['applied'] * 3 + ['not_started'] * 7
