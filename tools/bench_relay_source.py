@@ -67,6 +67,17 @@ def load_test_helpers(build_root):
     harness, scenarios, api_model = emulator_harness, scenario_builders, emulator_model
 
 
+def use_collection(build_root=None):
+    """Run the benchmarks on the collection assembled under ``build_root`` (a --build-root argument), or, without one,
+    on the tree assembled into build/; then load the emulator harness and test helpers from it."""
+    global BUILD_ROOT
+    if build_root:
+        BUILD_ROOT = os.path.abspath(build_root)
+    else:
+        assemble_collection.assemble(BUILD_ROOT)
+    load_test_helpers(BUILD_ROOT)
+
+
 def write_playbook(directory, name, tasks, hosts='localhost'):
     path = os.path.join(directory, name + '.yml')
     with open(path, 'w', encoding='utf-8') as playbook:
@@ -561,12 +572,7 @@ def main():
                                              'of ansible_collections/) instead of assembling one into build/')
     args = parser.parse_args()
 
-    global BUILD_ROOT
-    if args.build_root:
-        BUILD_ROOT = os.path.abspath(args.build_root)
-    else:
-        assemble_collection.assemble(BUILD_ROOT)
-    load_test_helpers(BUILD_ROOT)
+    use_collection(args.build_root)
 
     with tempfile.TemporaryDirectory(prefix='volcengine-bench-') as workdir:
         with harness.Emulator(update_mode='replace', rate_limit=0) as emulator:

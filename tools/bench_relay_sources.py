@@ -168,11 +168,7 @@ def main():
     parser.add_argument('--build-root', help='use the collection already assembled under this directory')
     args = parser.parse_args()
 
-    build_root = os.path.abspath(args.build_root) if args.build_root else single.BUILD_ROOT
-    if not args.build_root:
-        single.assemble_collection.assemble(build_root)
-    single.BUILD_ROOT = build_root
-    single.load_test_helpers(build_root)
+    single.use_collection(args.build_root)
 
     apps = single.app_names(args.apps)
     with tempfile.TemporaryDirectory(prefix='volcengine-bench-') as workdir:

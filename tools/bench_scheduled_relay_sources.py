@@ -340,11 +340,7 @@ def main():
     parser.add_argument('--report-only', action='store_true', help='report missed goals but exit 0 (small-scale test runs)')
     args = parser.parse_args()
 
-    build_root = os.path.abspath(args.build_root) if args.build_root else single.BUILD_ROOT
-    if not args.build_root:
-        single.assemble_collection.assemble(build_root)
-    single.BUILD_ROOT = build_root
-    single.load_test_helpers(build_root)
+    single.use_collection(args.build_root)
 
     with tempfile.TemporaryDirectory(prefix='volcengine-bench-') as workdir:
         noop = measure_noop(workdir, args.noop_streams, args.repeats)
